@@ -1,0 +1,5 @@
+// Placeholder until the runtime layer lands: fails clearly instead of pretending.
+export async function upstreamMain(_args: string[]): Promise<number> {
+  process.stderr.write('nixos-container: this verb is not implemented yet\n');
+  return 1;
+}
