@@ -1,0 +1,53 @@
+// Public API of the system layer: configuration file -> built system toplevel in the store,
+// and per-container profiles with numbered generations.
+//
+// CONTRACT (owned by the system layer; the CLI and runtime rely on it). A toplevel
+// `$T = <storeDir>/<hash>-nixos-system-<name>-<version>` contains:
+//   $T/init            executable, PID 1 of the container: runs $T/activate, then execs the
+//                      host's systemd (/lib/systemd/systemd), keeping PID 1.
+//   $T/activate        executable sh script, idempotent; makes the container's /etc from
+//                      $T/etc (users, groups, shadow, /etc files, tmpfiles, homes). Safe to
+//                      re-run inside a live container (used by a live update).
+//   $T/etc/            the generated /etc tree (hostname, hosts, passwd, group, shadow,
+//                      systemd/system/*.service|timer|target and *.wants/ links, service
+//                      configs such as nginx/nginx.conf, ssh/sshd_config).
+//   $T/sw/             profile of environment.systemPackages (bin/, sbin/, share/).
+//   $T/usr-layers      one store path per line (maybe none): each holds a usr/ tree to layer
+//                      read-only over the host's /usr in the container, lowest first.
+//   $T/system          "x86_64-linux";  $T/nixos-version: version text
+//   $T/configuration.json  the evaluated options, as JSON.
+// Unit files carry NixOS' switch hints: X-RestartIfChanged=false, X-ReloadIfChanged=true,
+// X-StopIfChanged=false, so the runtime can switch a live container without knowing Nix.
+import type { StatePaths } from '../state/paths';
+
+export interface BuildRequest {
+  /** The container's configuration.nix (a NixOS module file). */
+  configFile: string;
+  paths: StatePaths;
+  /** Search path entries (-I), in order. */
+  searchPath?: string[];
+}
+
+export interface BuildResult {
+  /** Store path of the system toplevel. */
+  toplevel: string;
+  /** Evaluated `warnings`, already printed nowhere: the caller prints them. */
+  warnings: string[];
+}
+
+/** A configuration that fails to evaluate or build. `message` is the full user-facing text. */
+export class BuildError extends Error {}
+
+export function buildSystem(_req: BuildRequest): BuildResult {
+  throw new BuildError('error: building systems is not implemented yet');
+}
+
+/** Makes `toplevel` the current generation of container `name`'s profile; returns its number. */
+export function setProfileGeneration(_paths: StatePaths, _name: string, _toplevel: string): number {
+  throw new BuildError('error: profiles are not implemented yet');
+}
+
+/** The toplevel of the current generation of container `name`, if any. */
+export function profileSystem(_paths: StatePaths, _name: string): string | undefined {
+  return undefined;
+}
