@@ -1,5 +1,93 @@
-// Placeholder until the runtime layer lands: fails clearly instead of pretending.
-export async function upstreamMain(_args: string[]): Promise<number> {
-  process.stderr.write('nixos-container: this verb is not implemented yet\n');
-  return 1;
+// Upstream's verbs: list, create, destroy, start, stop, restart, terminate, status, update,
+// login, root-login, run, show-ip, show-host-key. One GNU-style option parser runs over the
+// whole argv first (upstream-options.ts), then the checks run in upstream's order (spec
+// §3.2), with upstream's messages. Every error exits with status 1.
+import * as fs from 'fs';
+import { confExists, isDeclarative, readConf } from '../state/conf';
+import { nameProblem } from '../state/names';
+import { statePaths } from '../state/paths';
+import { CliError, dieProg, die } from './cli-error';
+import { createVerb } from './create';
+import { loginVerb, rootLoginVerb, runVerb } from './enter';
+import { listVerb, showHostKeyVerb, showIpVerb } from './inspect';
+import {
+  destroyVerb, restartVerb, startAllVerb, startVerb, statusVerb, stopVerb, terminateVerb,
+} from './lifecycle';
+import { updateVerb } from './update';
+import { PROG, USAGE, parseUpstream } from './upstream-options';
+
+async function dispatch(argv: string[]): Promise<number> {
+  const { opts, args, errors } = parseUpstream(argv);
+  for (const e of errors) process.stderr.write(e + '\n');
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (errors.length > 0) return 1;
+
+  if ((opts.hostAddress === undefined) !== (opts.localAddress === undefined)) {
+    die('With --host-address set, --local-address is required as well!');
+  }
+  const action = args[0];
+  if (!action) dieProg('no action specified');
+  if (opts.config !== undefined && opts.configFile !== undefined) {
+    die('--config and --config-file are mutually incompatible. Please define one or the other, but not both');
+  }
+
+  const paths = statePaths();
+  fs.mkdirSync(paths.confDir, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(paths.containersDir, { recursive: true, mode: 0o700 });
+
+  if (action === 'list') return listVerb(paths, opts.json);
+  if ((action === 'start' && opts.all) || action === 'start-all') {
+    if (args[1] !== undefined) dieProg(`${action === 'start' ? 'start --all' : action} takes no container name`);
+    return startAllVerb(paths);
+  }
+
+  const name = args[1];
+  if (name === undefined) dieProg('no container name specified');
+  const problem = nameProblem(name);
+  if (problem) dieProg(`invalid container name ‘${name}’: ${problem}`);
+
+  if (action === 'create') return createVerb(paths, name, opts);
+
+  if (!confExists(paths, name)) {
+    if (action === 'destroy') return 0;
+    if (action === 'status') {
+      process.stdout.write(opts.json ? JSON.stringify({ name, status: 'gone' }) + '\n' : 'gone\n');
+    }
+    dieProg(`container ‘${name}’ does not exist`);
+  }
+  const declarative = isDeclarative(paths, name);
+  switch (action) {
+    case 'destroy': return destroyVerb(paths, name, declarative);
+    case 'start': return startVerb(paths, name, readConf(paths, name));
+    case 'stop': return stopVerb(paths, name);
+    case 'restart': return restartVerb(paths, name, readConf(paths, name));
+    case 'terminate': return terminateVerb(paths, name);
+    case 'status': return statusVerb(paths, name, opts.json);
+    case 'update': return updateVerb(paths, name, readConf(paths, name), declarative, opts);
+    case 'login': return loginVerb(paths, name);
+    case 'root-login': return rootLoginVerb(paths, name);
+    case 'run': return runVerb(paths, name, args.slice(2));
+    case 'show-ip': return showIpVerb(paths, name);
+    case 'show-host-key': return showHostKeyVerb(paths, name);
+    default: dieProg(`unknown action ‘${action}’`);
+  }
+}
+
+export async function upstreamMain(argv: string[]): Promise<number> {
+  process.umask(0o022);
+  try {
+    return await dispatch(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(e.message + '\n');
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`${PROG}: ${err?.message ?? String(e)}\n`);
+    if (process.env.NIXOS_CONTAINER_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 1;
+  }
 }

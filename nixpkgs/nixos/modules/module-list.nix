@@ -1,0 +1,29 @@
+# Every option module of a container configuration, one concern per file.
+[
+  ./misc/assertions.nix
+  ./misc/ids.nix
+  ./misc/version.nix
+  ./misc/nixpkgs.nix
+  ./misc/meta.nix
+  ./system/boot.nix
+  ./system/build.nix
+  ./system/activation.nix
+  ./system/etc.nix
+  ./system/systemd.nix
+  ./system/systemd-tmpfiles.nix
+  ./config/users-groups.nix
+  ./config/system-path.nix
+  ./config/shells-environment.nix
+  ./config/timezone.nix
+  ./config/i18n.nix
+  ./config/networking.nix
+  ./tasks/network-interfaces.nix
+  ./services/networking/firewall.nix
+  ./services/networking/nftables.nix
+  ./services/networking/ssh/sshd.nix
+  ./services/web-servers/nginx/default.nix
+  ./services/system/resolved.nix
+  ./services/system/dbus.nix
+  ./services/system/journald.nix
+  ./virtualisation/container-config.nix
+]

@@ -1,0 +1,31 @@
+// Errors the upstream verbs report: the message is printed as is on stderr (it already
+// carries upstream's `nixos-container: ` prefix where upstream has one) and the exit status
+// is 1. Upstream's Perl `die` appends " at <script> line N." to messages without a trailing
+// newline; that is a Perl artefact and is not reproduced.
+import { PROG } from './upstream-options';
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export function die(message: string): never {
+  throw new CliError(message);
+}
+
+/** `nixos-container: MESSAGE`. */
+export function dieProg(message: string): never {
+  throw new CliError(`${PROG}: ${message}`);
+}
+
+/** The message of an error from another layer, for printing before our own line. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function printError(e: unknown): void {
+  const t = errorText(e).replace(/\n+$/, '');
+  if (t) process.stderr.write(t + '\n');
+}

@@ -1,0 +1,781 @@
+// Scope resolution + closure compilation: every AST node becomes a specialised JS
+// closure `(env) => value`. Variables are resolved statically to (level, index);
+// only names not bound lexically fall back to the dynamic `with` chain.
+import type { AttrKey, AttrsNode, LambdaNode, Node, Pos } from './ast';
+import { NixError } from './errors';
+import {
+  EvalContext,
+  arith,
+  callValue,
+  coerceToString,
+  eqValues,
+  force,
+  forceThunk,
+  lessThan,
+  missingAttr,
+  typeError,
+} from './runtime';
+import {
+  Code,
+  Env,
+  Lambda,
+  LambdaInfo,
+  NixAttrs,
+  NixFloat,
+  NixPath,
+  NixString,
+  Thunk,
+  Value,
+  mkStr,
+  showType,
+} from './values';
+import { canonPath } from './parser';
+
+export class Scope {
+  constructor(public readonly parent: Scope | null, public readonly names: Map<string, number> | null) {}
+}
+
+type Resolved = { k: 'static'; level: number; idx: number; root: boolean } | { k: 'with'; levels: number[] };
+
+function resolve(scope: Scope, name: string): Resolved | null {
+  let level = 0;
+  const withLevels: number[] = [];
+  for (let s: Scope | null = scope; s; s = s.parent, level++) {
+    if (s.names === null) withLevels.push(level);
+    else {
+      const idx = s.names.get(name);
+      if (idx !== undefined) return { k: 'static', level, idx, root: s.parent === null };
+    }
+  }
+  if (withLevels.length) return { k: 'with', levels: withLevels };
+  return null;
+}
+
+function forceAt(v: Value, pos: Pos): Value {
+  if (v instanceof Thunk) {
+    if (v.state === 2) return v.v;
+    try {
+      return forceThunk(v);
+    } catch (e) {
+      if (e instanceof NixError && !e.pos) e.withPos(pos);
+      throw e;
+    }
+  }
+  return v;
+}
+
+function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
+  for (let i = 0; i < levels.length; i++) {
+    let e = env;
+    for (let l = levels[i]; l > 0; l--) e = e.up!;
+    const a = forceAt(e.vals[0], pos);
+    if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
+    const v = a.get(name);
+    if (v !== undefined) return v;
+  }
+  throw new NixError(`undefined variable '${name}'`, pos);
+}
+
+export class Compiler {
+  constructor(private ev: EvalContext, public readonly root: Scope) {}
+
+  // ---------------------------------------------------------------- entry
+
+  compileTop(node: Node, scope: Scope = this.root): Code {
+    return this.c(node, scope);
+  }
+
+  // ---------------------------------------------------------------- lazy
+
+  /** Code producing a value that may be a thunk. recInit: evaluated while a frame is being filled. */
+  lazy(node: Node, scope: Scope, recInit = false): Code {
+    switch (node.k) {
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'path': {
+        const v = this.literal(node);
+        return () => v;
+      }
+      case 'var': {
+        const r = resolve(scope, node.name);
+        if (r && r.k === 'static' && !(recInit && r.level === 0)) {
+          const { level, idx } = r;
+          if (level === 0) return (env) => env.vals[idx];
+          if (level === 1) return (env) => env.up!.vals[idx];
+          if (level === 2) return (env) => env.up!.up!.vals[idx];
+          return (env) => {
+            let e = env;
+            for (let l = level; l > 0; l--) e = e.up!;
+            return e.vals[idx];
+          };
+        }
+        break;
+      }
+      case 'lambda':
+        return this.c(node, scope);
+      case 'list':
+      case 'attrs':
+        if (!recInit && !(node.k === 'attrs' && node.dyn.length)) return this.c(node, scope);
+        break;
+    }
+    const code = this.c(node, scope);
+    return (env) => new Thunk(code, env);
+  }
+
+  private literal(node: Node): Value {
+    switch (node.k) {
+      case 'int':
+        return node.v;
+      case 'float':
+        return new NixFloat(node.v);
+      case 'str':
+        return node.v;
+      case 'path':
+        return new NixPath(node.v);
+    }
+    throw new Error('not a literal');
+  }
+
+  // ---------------------------------------------------------------- strict
+
+  c(node: Node, scope: Scope): Code {
+    const ev = this.ev;
+    switch (node.k) {
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'path': {
+        const v = this.literal(node);
+        return () => v;
+      }
+      case 'var':
+        return this.cVar(node.name, node.pos, node.outer ? scope : scope);
+      case 'inhfrom':
+        return this.cVar('\0inh' + node.idx, node.pos, scope);
+      case 'select':
+        return this.cSelect(node.e, node.path, node.def, node.pos, scope);
+      case 'has':
+        return this.cHas(node.e, node.path, node.pos, scope);
+      case 'attrs':
+        return this.cAttrs(node, scope);
+      case 'list': {
+        const elems = node.elems.map((e) => this.lazy(e, scope));
+        const n = elems.length;
+        if (n === 0) return () => [];
+        return (env) => {
+          const out = new Array(n);
+          for (let i = 0; i < n; i++) out[i] = elems[i](env);
+          return out;
+        };
+      }
+      case 'lambda':
+        return this.cLambda(node, scope);
+      case 'call':
+        return this.cCall(node.fn, node.args, node.pos, scope);
+      case 'let':
+        return this.cLet(node.attrs, node.body, scope);
+      case 'with': {
+        const attrs = this.lazy(node.env, scope);
+        const body = this.c(node.body, new Scope(scope, null));
+        return (env) => body(new Env(env, [attrs(env)]));
+      }
+      case 'if': {
+        const cond = this.c(node.cond, scope);
+        const th = this.c(node.then, scope);
+        const el = this.c(node.else, scope);
+        const pos = node.cond.pos;
+        return (env) => {
+          const b = cond(env);
+          if (b === true) return th(env);
+          if (b === false) return el(env);
+          throw typeError('a Boolean', b, pos);
+        };
+      }
+      case 'assert': {
+        const cond = this.c(node.cond, scope);
+        const body = this.c(node.body, scope);
+        const pos = node.pos;
+        const text = exprText(node.cond);
+        return (env) => {
+          const b = cond(env);
+          if (b === true) return body(env);
+          if (b === false) throw new NixError(`assertion '${text}' failed`, pos, 'assert');
+          throw typeError('a Boolean', b, node.cond.pos);
+        };
+      }
+      case 'not': {
+        const e = this.c(node.e, scope);
+        const pos = node.pos;
+        return (env) => {
+          const b = e(env);
+          if (b === true) return false;
+          if (b === false) return true;
+          throw typeError('a Boolean', b, pos);
+        };
+      }
+      case 'bin':
+        return this.cBin(node.op, node.a, node.b, node.pos, scope);
+      case 'interp':
+        return this.cInterp(node.parts, node.path, node.pos, scope);
+      case 'curpos': {
+        const p = node.pos;
+        return () =>
+          new NixAttrs(
+            new Map<string, Value>([
+              ['column', p.col],
+              ['file', p.src.file],
+              ['line', p.line],
+            ]),
+          );
+      }
+    }
+  }
+
+  private cVar(name: string, pos: Pos, scope: Scope): Code {
+    const r = resolve(scope, name);
+    if (r === null) throw new NixError(`undefined variable '${name}'`, pos);
+    if (r.k === 'with') {
+      const levels = r.levels;
+      return (env) => forceAt(lookupWith(env, levels, name, pos), pos);
+    }
+    const { level, idx } = r;
+    if (level === 0)
+      return (env) => {
+        const v = env.vals[idx];
+        return v instanceof Thunk ? forceAt(v, pos) : v;
+      };
+    if (level === 1)
+      return (env) => {
+        const v = env.up!.vals[idx];
+        return v instanceof Thunk ? forceAt(v, pos) : v;
+      };
+    if (level === 2)
+      return (env) => {
+        const v = env.up!.up!.vals[idx];
+        return v instanceof Thunk ? forceAt(v, pos) : v;
+      };
+    return (env) => {
+      let e = env;
+      for (let l = level; l > 0; l--) e = e.up!;
+      const v = e.vals[idx];
+      return v instanceof Thunk ? forceAt(v, pos) : v;
+    };
+  }
+
+  /** Code producing the attribute name (byte string) or null (dynamic null key). */
+  private cKey(key: AttrKey, scope: Scope): (env: Env) => string | null {
+    if (key.k === 'static') {
+      const n = key.name;
+      return () => n;
+    }
+    const e = this.c(key.e, scope);
+    const ev = this.ev;
+    const pos = key.e.pos;
+    return (env) => {
+      const v = e(env);
+      if (v === null) return null;
+      if (typeof v === 'string') return v;
+      if (v instanceof NixString) return v.s;
+      return coerceToString(ev, v, null, {}, pos);
+    };
+  }
+
+  private cSelect(eNode: Node, path: AttrKey[], defNode: Node | null, pos: Pos, scope: Scope): Code {
+    const e = this.c(eNode, scope);
+    const def = defNode ? this.c(defNode, scope) : null;
+    if (path.length === 1 && path[0].k === 'static') {
+      const name = path[0].name;
+      return (env) => {
+        const a = e(env);
+        if (a instanceof NixAttrs) {
+          const v = a.get(name);
+          if (v !== undefined) return v instanceof Thunk ? forceAt(v, pos) : v;
+          if (def) return def(env);
+          throw missingAttr(name, a, pos);
+        }
+        if (def) return def(env);
+        throw typeError('a set', a, pos);
+      };
+    }
+    const keys = path.map((k) => this.cKey(k, scope));
+    const n = keys.length;
+    return (env) => {
+      let a = e(env);
+      for (let i = 0; i < n; i++) {
+        const name = keys[i](env);
+        if (!(a instanceof NixAttrs)) {
+          if (def) return def(env);
+          throw typeError('a set', a, pos);
+        }
+        const v = name === null ? undefined : a.get(name);
+        if (v === undefined) {
+          if (def) return def(env);
+          throw missingAttr(String(name), a, pos);
+        }
+        a = v instanceof Thunk ? forceAt(v, pos) : v;
+      }
+      return a;
+    };
+  }
+
+  private cHas(eNode: Node, path: AttrKey[], pos: Pos, scope: Scope): Code {
+    const e = this.c(eNode, scope);
+    const keys = path.map((k) => this.cKey(k, scope));
+    const n = keys.length;
+    return (env) => {
+      let a = e(env);
+      for (let i = 0; i < n; i++) {
+        if (!(a instanceof NixAttrs)) return false;
+        const name = keys[i](env);
+        const v = name === null ? undefined : a.get(name);
+        if (v === undefined) return false;
+        if (i < n - 1) a = forceAt(v, pos);
+      }
+      return true;
+    };
+  }
+
+  private posMap(node: AttrsNode): Map<string, Pos> {
+    const m = new Map<string, Pos>();
+    for (const [k, b] of node.binds) m.set(k, b.pos);
+    return m;
+  }
+
+  private cDyn(node: AttrsNode, scope: Scope, recInit: boolean): (env: Env, m: Map<string, Value>, pos: Map<string, Pos> | null) => void {
+    if (node.dyn.length === 0) return () => {};
+    const dyn = node.dyn.map((d) => ({ key: this.c(d.key, scope), value: this.lazy(d.value, scope, recInit), pos: d.pos, kpos: d.key.pos }));
+    const ev = this.ev;
+    return (env, m, pm) => {
+      for (const d of dyn) {
+        const kv = d.key(env);
+        if (kv === null) continue;
+        const k = typeof kv === 'string' ? kv : kv instanceof NixString ? kv.s : coerceToString(ev, kv, null, {}, d.kpos);
+        if (m.has(k)) {
+          const prev = pm?.get(k);
+          throw new NixError(`dynamic attribute '${k}' already defined at ${prev ? `${prev.src.file}:${prev.line}:${prev.col}` : 'another position'}`, d.pos);
+        }
+        m.set(k, d.value(env));
+        if (pm) pm.set(k, d.pos);
+      }
+    };
+  }
+
+  private cAttrs(node: AttrsNode, scope: Scope): Code {
+    if (node.rec) return this.cRecAttrs(node, scope);
+    const posMap = this.posMap(node);
+    let inner = scope;
+    let inh: Code[] | null = null;
+    if (node.inheritFrom.length) {
+      const names = new Map<string, number>();
+      node.inheritFrom.forEach((_, i) => names.set('\0inh' + i, i));
+      inh = node.inheritFrom.map((e) => this.lazy(e, scope));
+      inner = new Scope(scope, names);
+    }
+    const names: string[] = [];
+    const codes: Code[] = [];
+    for (const [k, b] of node.binds) {
+      names.push(k);
+      if (b.value.k === 'lambda') b.value.name ??= k;
+      codes.push(this.lazy(b.value, inner));
+    }
+    const n = names.length;
+    const dyn = this.cDyn(node, inner, false);
+    const hasDyn = node.dyn.length > 0;
+    const mk = (env: Env): Value => {
+      const m = new Map<string, Value>();
+      for (let i = 0; i < n; i++) m.set(names[i], codes[i](env));
+      let pm: Map<string, Pos> | null = posMap;
+      if (hasDyn) {
+        pm = new Map(posMap);
+        dyn(env, m, pm);
+      }
+      const a = new NixAttrs(m);
+      a.pos = pm;
+      return a;
+    };
+    if (inh) {
+      const ih = inh;
+      return (env) => mk(new Env(env, ih.map((c) => c(env))));
+    }
+    return mk;
+  }
+
+  /** Builds the frame for let / rec: returns the new scope and a function filling a new env. */
+  private recFrame(node: AttrsNode, scope: Scope): { scope: Scope; names: string[]; fill: (env: Env) => Env } {
+    const names = new Map<string, number>();
+    const order: string[] = [];
+    for (const k of node.binds.keys()) {
+      names.set(k, order.length);
+      order.push(k);
+    }
+    const nInh = node.inheritFrom.length;
+    for (let i = 0; i < nInh; i++) names.set('\0inh' + i, order.length + i);
+    const inner = new Scope(scope, names);
+    const codes: Code[] = [];
+    for (const k of order) {
+      const b = node.binds.get(k)!;
+      if (b.value.k === 'lambda') b.value.name ??= k;
+      if (b.inherited) {
+        const outer = this.lazy(b.value, scope);
+        codes.push((env) => outer(env.up!));
+      } else codes.push(this.lazy(b.value, inner, true));
+    }
+    for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
+    const total = codes.length;
+    return {
+      scope: inner,
+      names: order,
+      fill: (env) => {
+        const vals = new Array(total);
+        const e2 = new Env(env, vals);
+        for (let i = 0; i < total; i++) vals[i] = codes[i](e2);
+        return e2;
+      },
+    };
+  }
+
+  private cRecAttrs(node: AttrsNode, scope: Scope): Code {
+    const { scope: inner, names, fill } = this.recFrame(node, scope);
+    const posMap = this.posMap(node);
+    const dyn = this.cDyn(node, inner, true);
+    const hasDyn = node.dyn.length > 0;
+    const n = names.length;
+    return (env) => {
+      const e2 = fill(env);
+      const m = new Map<string, Value>();
+      const vals = e2.vals;
+      for (let i = 0; i < n; i++) m.set(names[i], vals[i]);
+      let pm: Map<string, Pos> | null = posMap;
+      if (hasDyn) {
+        pm = new Map(posMap);
+        dyn(e2, m, pm);
+      }
+      const a = new NixAttrs(m);
+      a.pos = pm;
+      return a;
+    };
+  }
+
+  private cLet(attrs: AttrsNode, bodyNode: Node, scope: Scope): Code {
+    const { scope: inner, fill } = this.recFrame(attrs, scope);
+    const body = this.c(bodyNode, inner);
+    return (env) => body(fill(env));
+  }
+
+  private cLambda(node: LambdaNode, scope: Scope): Code {
+    const ev = this.ev;
+    const pos = node.pos;
+    let info: LambdaInfo;
+    if (node.formals === null) {
+      const inner = new Scope(scope, new Map([[node.arg!, 0]]));
+      const body = this.c(node.body, inner);
+      info = {
+        name: node.arg,
+        formals: null,
+        ellipsis: false,
+        pos,
+        call: (lenv, arg) => body(new Env(lenv, [arg])),
+      };
+    } else {
+      const formals = node.formals;
+      const names = new Map<string, number>();
+      formals.forEach((f, i) => names.set(f.name, i));
+      const nf = formals.length;
+      if (node.arg !== null) names.set(node.arg, nf);
+      const inner = new Scope(scope, names);
+      const defs: (Code | null)[] = formals.map((f) => (f.def ? this.lazy(f.def, inner, true) : null));
+      const body = this.c(node.body, inner);
+      const fnames = formals.map((f) => f.name);
+      const fset = new Set(fnames);
+      const ellipsis = node.ellipsis;
+      const hasAt = node.arg !== null;
+      const size = nf + (hasAt ? 1 : 0);
+      info = {
+        name: node.arg,
+        formals: formals.map((f) => ({ name: f.name, hasDefault: f.def !== null })),
+        ellipsis,
+        pos,
+        call: (lenv, arg, _ev, lam) => {
+          const a = arg instanceof Thunk ? forceThunk(arg) : arg;
+          if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
+          const vals = new Array(size);
+          const e2 = new Env(lenv, vals);
+          let used = 0;
+          for (let i = 0; i < nf; i++) {
+            const v = a.get(fnames[i]);
+            if (v === undefined) {
+              const d = defs[i];
+              if (d === null) {
+                throw new NixError(`${fnDesc(lam)} called without required argument '${fnames[i]}'`, pos);
+              }
+              vals[i] = d(e2);
+            } else {
+              vals[i] = v;
+              used++;
+            }
+          }
+          if (!ellipsis && used !== a.size) {
+            for (const k of a.keys())
+              if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos);
+          }
+          if (hasAt) vals[nf] = arg;
+          return body(e2);
+        },
+      };
+    }
+    void ev;
+    const fnInfo = info;
+    return (env) => {
+      if (node.name && fnInfo.fnName === undefined) fnInfo.fnName = node.name;
+      return new Lambda(fnInfo, env);
+    };
+  }
+
+  private cCall(fnNode: Node, argNodes: Node[], pos: Pos, scope: Scope): Code {
+    const ev = this.ev;
+    const fn = this.c(fnNode, scope);
+    const args = argNodes.map((a) => this.lazy(a, scope));
+    const n = args.length;
+    const wrap = (e: unknown): unknown => {
+      if (e instanceof NixError) {
+        if (!e.pos) e.withPos(pos);
+        if (ev.showTrace) e.addTrace('while calling a function', pos);
+      }
+      return e;
+    };
+    if (n === 1) {
+      const a0 = args[0];
+      return (env) => {
+        const f = fn(env);
+        try {
+          if (f instanceof Lambda) return f.info.call(f.env, a0(env), ev, f);
+          const r = callValue(ev, f, a0(env), pos);
+          return r instanceof Thunk ? forceThunk(r) : r;
+        } catch (e) {
+          throw wrap(e);
+        }
+      };
+    }
+    return (env) => {
+      let f = fn(env);
+      try {
+        for (let i = 0; i < n; i++) {
+          f = callValue(ev, f, args[i](env), pos);
+          if (f instanceof Thunk) f = forceThunk(f);
+        }
+        return f;
+      } catch (e) {
+        throw wrap(e);
+      }
+    };
+  }
+
+  private cBin(op: string, aNode: Node, bNode: Node, pos: Pos, scope: Scope): Code {
+    const ev = this.ev;
+    // arithmetic / comparison desugar to __sub/__mul/__div/__lessThan unless they are the builtins
+    const desugar: Record<string, string> = { '-': '__sub', '*': '__mul', '/': '__div', '<': '__lessThan' };
+    if (desugar[op]) {
+      const r = resolve(scope, desugar[op]);
+      if (!(r && r.k === 'static' && r.root)) {
+        return this.cCall({ k: 'var', name: desugar[op], pos }, [aNode, bNode], pos, scope);
+      }
+    }
+    const a = this.c(aNode, scope);
+    const b = this.c(bNode, scope);
+    switch (op) {
+      case '==':
+        return (env) => eqValues(ev, a(env), b(env), pos);
+      case '!=':
+        return (env) => !eqValues(ev, a(env), b(env), pos);
+      case '&&':
+        return (env) => {
+          const x = a(env);
+          if (x === false) return false;
+          if (x !== true) throw typeError('a Boolean', x, aNode.pos);
+          const y = b(env);
+          if (typeof y !== 'boolean') throw typeError('a Boolean', y, bNode.pos);
+          return y;
+        };
+      case '||':
+        return (env) => {
+          const x = a(env);
+          if (x === true) return true;
+          if (x !== false) throw typeError('a Boolean', x, aNode.pos);
+          const y = b(env);
+          if (typeof y !== 'boolean') throw typeError('a Boolean', y, bNode.pos);
+          return y;
+        };
+      case '->':
+        return (env) => {
+          const x = a(env);
+          if (x === false) return true;
+          if (x !== true) throw typeError('a Boolean', x, aNode.pos);
+          const y = b(env);
+          if (typeof y !== 'boolean') throw typeError('a Boolean', y, bNode.pos);
+          return y;
+        };
+      case '//':
+        return (env) => {
+          const x = a(env);
+          if (!(x instanceof NixAttrs)) throw typeError('a set', x, aNode.pos);
+          const y = b(env);
+          if (!(y instanceof NixAttrs)) throw typeError('a set', y, bNode.pos);
+          return updateAttrs(x, y);
+        };
+      case '++':
+        return (env) => {
+          const x = a(env);
+          if (!Array.isArray(x)) throw typeError('a list', x, aNode.pos);
+          const y = b(env);
+          if (!Array.isArray(y)) throw typeError('a list', y, bNode.pos);
+          if (x.length === 0) return y;
+          if (y.length === 0) return x;
+          return x.concat(y);
+        };
+      case '+':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') {
+            const r = x + y;
+            if (Number.isSafeInteger(r)) return r;
+          }
+          return plus(ev, x, y, pos);
+        };
+      case '-':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') {
+            const r = x - y;
+            if (Number.isSafeInteger(r)) return r;
+          }
+          return arith('-', x, y, pos);
+        };
+      case '*':
+        return (env) => arith('*', a(env), b(env), pos);
+      case '/':
+        return (env) => arith('/', a(env), b(env), pos);
+      case '<':
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') return x < y;
+          return lessThan(ev, x, y, pos);
+        };
+    }
+    throw new Error('unknown operator ' + op);
+  }
+
+  private cInterp(partNodes: Node[], isPath: boolean, pos: Pos, scope: Scope): Code {
+    const ev = this.ev;
+    const parts = partNodes.map((p) => this.c(p, scope));
+    const n = parts.length;
+    if (isPath) {
+      return (env) => {
+        let s = '';
+        for (let i = 0; i < n; i++) {
+          const v = parts[i](env);
+          if (v instanceof NixString && v.ctx.length) throw new NixError(`a string that refers to a store path cannot be appended to a path`, pos);
+          s += coerceToString(ev, v, null, { copyToStore: false }, partNodes[i].pos);
+        }
+        return new NixPath(canonPath(s));
+      };
+    }
+    return (env) => {
+      let s = '';
+      let ctx: Set<string> | null = null;
+      for (let i = 0; i < n; i++) {
+        const v = parts[i](env);
+        if (typeof v === 'string') s += v;
+        else {
+          ctx ??= new Set();
+          s += coerceToString(ev, v, ctx, { copyToStore: true }, partNodes[i].pos);
+        }
+      }
+      return mkStr(s, ctx);
+    };
+  }
+}
+
+function fnDesc(lam: Lambda): string {
+  const n = lam.info.fnName;
+  return n ? `function '${n}'` : 'anonymous function';
+}
+
+export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
+  if (y.size === 0) return x;
+  if (x.size === 0) return y;
+  const m = new Map(x.m);
+  for (const [k, v] of y.m) m.set(k, v);
+  const r = new NixAttrs(m);
+  if (x.pos || y.pos) {
+    if (!x.pos) r.pos = y.pos;
+    else if (!y.pos) r.pos = x.pos;
+    else {
+      const pm = new Map(x.pos);
+      for (const [k, p] of y.pos) pm.set(k, p);
+      r.pos = pm;
+    }
+  }
+  return r;
+}
+
+export function plus(ev: EvalContext, x: Value, y: Value, pos: Pos): Value {
+  if (x instanceof NixPath) {
+    // path + string/path -> path (no store copy)
+    if (y instanceof NixString && y.ctx.length) throw new NixError('a string that refers to a store path cannot be appended to a path', pos);
+    const s = coerceToString(ev, y, null, { copyToStore: false }, pos);
+    return new NixPath(canonPath(x.p + s));
+  }
+  if (typeof x === 'string' || x instanceof NixString) {
+    const ctx = new Set<string>();
+    const s1 = typeof x === 'string' ? x : (x.ctx.forEach((c) => ctx.add(c)), x.s);
+    const s2 = coerceToString(ev, y, ctx, { copyToStore: true }, pos);
+    return mkStr(s1 + s2, ctx);
+  }
+  if (x instanceof NixAttrs && (x.has('__toString') || x.has('outPath'))) {
+    const ctx = new Set<string>();
+    const s1 = coerceToString(ev, x, ctx, { copyToStore: true }, pos);
+    const s2 = coerceToString(ev, y, ctx, { copyToStore: true }, pos);
+    return mkStr(s1 + s2, ctx);
+  }
+  if (
+    (typeof x === 'number' || typeof x === 'bigint' || x instanceof NixFloat) &&
+    !(typeof y === 'number' || typeof y === 'bigint' || y instanceof NixFloat)
+  ) {
+    throw new NixError(`cannot add ${showType(y)} to an integer`, pos);
+  }
+  if (!(typeof x === 'number' || typeof x === 'bigint' || x instanceof NixFloat)) {
+    throw new NixError(`cannot add ${showType(y)} to ${showType(x)}`, pos);
+  }
+  return arith('+', x, y, pos);
+}
+
+/** Short rendering of an expression (for assertion messages). */
+export function exprText(n: Node): string {
+  switch (n.k) {
+    case 'int':
+    case 'float':
+      return String(n.v);
+    case 'str':
+      return JSON.stringify(n.v);
+    case 'path':
+      return n.v;
+    case 'var':
+      return n.name;
+    case 'select':
+      return exprText(n.e) + '.' + n.path.map((k) => (k.k === 'static' ? k.name : '${...}')).join('.');
+    case 'bin':
+      return `(${exprText(n.a)} ${n.op} ${exprText(n.b)})`;
+    case 'not':
+      return `(! ${exprText(n.e)})`;
+    case 'call':
+      return `(${exprText(n.fn)} ${n.args.map(exprText).join(' ')})`;
+    case 'has':
+      return `((${exprText(n.e)}) ? ${n.path.map((k) => (k.k === 'static' ? k.name : '${...}')).join('.')})`;
+    default:
+      return '...';
+  }
+}

@@ -1,0 +1,207 @@
+// Runtime value representation of the Nix evaluator.
+//
+//   null / boolean          -> JS null / boolean
+//   int                     -> JS number (safe integer) or bigint (outside ±2^53, inside int64)
+//   float                   -> NixFloat
+//   string                  -> JS string (each char is one byte, "binary"/latin1) or NixString (with context)
+//   path                    -> NixPath
+//   list                    -> JS array of (possibly unforced) values
+//   attrset                 -> NixAttrs
+//   function                -> Lambda | Primop | PrimopApp
+//   unevaluated             -> Thunk
+//
+// Strings are byte strings: a Nix string is stored as a JS string whose char codes are
+// all < 256 (UTF-8 bytes). Convert at the boundaries with fromUtf8 / toUtf8.
+import type { Pos } from './ast';
+
+export type Value =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | NixFloat
+  | NixString
+  | NixPath
+  | Value[]
+  | NixAttrs
+  | Lambda
+  | Primop
+  | PrimopApp
+  | Thunk;
+
+export class NixFloat {
+  constructor(public readonly v: number) {}
+}
+
+export class NixString {
+  constructor(public readonly s: string, public readonly ctx: string[]) {}
+}
+
+export class NixPath {
+  constructor(public readonly p: string) {}
+}
+
+/** Runtime environment frame. */
+export class Env {
+  constructor(public readonly up: Env | null, public readonly vals: Value[]) {}
+}
+
+export type Code = (env: Env) => Value;
+
+export class Thunk {
+  // state: 0 = pending, 1 = being evaluated (black hole), 2 = done
+  state = 0;
+  v: Value = null;
+  constructor(public code: Code | null, public env: Env | null) {}
+}
+
+/** Minimal description of a lambda's formals, shared with the compiler. */
+export interface LambdaInfo {
+  name: string | null; // simple arg or @-name
+  formals: { name: string; hasDefault: boolean }[] | null;
+  ellipsis: boolean;
+  pos: Pos;
+  fnName?: string; // bound name, for traces
+  // compiled: binds arguments into a new env and evaluates the body
+  call: (env: Env, arg: Value, ev: any, lam: Lambda) => Value;
+}
+
+export class Lambda {
+  constructor(public readonly info: LambdaInfo, public readonly env: Env) {}
+}
+
+export type PrimopFn = (args: Value[], ev: any) => Value;
+
+export class Primop {
+  constructor(public readonly name: string, public readonly arity: number, public readonly fn: PrimopFn) {}
+}
+
+export class PrimopApp {
+  constructor(public readonly prim: Primop, public readonly args: Value[]) {}
+}
+
+/** Attribute set: a Map plus a cached sorted key list and optional attribute positions. */
+export class NixAttrs {
+  private _keys: string[] | null = null;
+  pos: Map<string, Pos> | null = null;
+  constructor(public readonly m: Map<string, Value>) {}
+  get size(): number {
+    return this.m.size;
+  }
+  get(k: string): Value | undefined {
+    return this.m.get(k);
+  }
+  has(k: string): boolean {
+    return this.m.has(k);
+  }
+  keys(): string[] {
+    let k = this._keys;
+    if (k === null) {
+      k = Array.from(this.m.keys());
+      k.sort(cmpBytes);
+      this._keys = k;
+    }
+    return k;
+  }
+  static readonly EMPTY = new NixAttrs(new Map());
+}
+
+export function cmpBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- byte strings
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_LATIN = /[^\x00-\xff]/;
+
+/** JS (UTF-16) string -> internal byte string. */
+export function fromUtf8(s: string): string {
+  if (!NON_ASCII.test(s)) return s;
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** internal byte string -> JS (UTF-16) string. */
+export function toUtf8(s: string): string {
+  if (!NON_ASCII.test(s)) return s;
+  if (NON_LATIN.test(s)) return s; // already a JS string
+  return Buffer.from(s, 'latin1').toString('utf8');
+}
+
+export function bytesOf(s: string): Buffer {
+  return Buffer.from(s, 'latin1');
+}
+
+// ---------------------------------------------------------------- type names
+
+export function typeOf(v: Value): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return 'bool';
+    case 'number':
+    case 'bigint':
+      return 'int';
+    case 'string':
+      return 'string';
+  }
+  if (v instanceof NixFloat) return 'float';
+  if (v instanceof NixString) return 'string';
+  if (v instanceof NixPath) return 'path';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof NixAttrs) return 'set';
+  if (v instanceof Lambda || v instanceof Primop || v instanceof PrimopApp) return 'lambda';
+  return 'thunk';
+}
+
+/** "a string", "an integer" ... as in Nix's error messages. */
+export function showType(v: Value): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return 'a Boolean';
+    case 'number':
+    case 'bigint':
+      return 'an integer';
+    case 'string':
+      return 'a string';
+  }
+  if (v instanceof NixFloat) return 'a float';
+  if (v instanceof NixString) return 'a string';
+  if (v instanceof NixPath) return 'a path';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof NixAttrs) return 'a set';
+  if (v instanceof Lambda) return 'a function';
+  if (v instanceof Primop) return 'a built-in function';
+  if (v instanceof PrimopApp) return 'a partially applied built-in function';
+  return 'a thunk';
+}
+
+export function isFunction(v: Value): boolean {
+  return v instanceof Lambda || v instanceof Primop || v instanceof PrimopApp;
+}
+
+export function isStringValue(v: Value): v is string | NixString {
+  return typeof v === 'string' || v instanceof NixString;
+}
+
+export function strOf(v: string | NixString): string {
+  return typeof v === 'string' ? v : v.s;
+}
+
+export function ctxOf(v: Value): string[] {
+  return v instanceof NixString ? v.ctx : EMPTY_CTX;
+}
+
+export const EMPTY_CTX: string[] = [];
+
+export function mkStr(s: string, ctx: string[] | Set<string> | null): Value {
+  if (ctx === null) return s;
+  if (ctx instanceof Set) {
+    if (ctx.size === 0) return s;
+    return new NixString(s, Array.from(ctx));
+  }
+  if (ctx.length === 0) return s;
+  return new NixString(s, ctx);
+}

@@ -1,0 +1,85 @@
+// Entering a running container: run / root-login / login (upstream §3.8), via nsenter into
+// all of the leader's namespaces. Instead of re-quoting argv into a `su -c` string, the
+// arguments are passed as positional parameters to a fixed wrapper, so spaces, quotes, `$`,
+// globs and empty strings reach the program unchanged. The environment is a fresh login
+// environment (env -i + root's login shell with -l, which reads /etc/profile), like `su -l`.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+
+export class NotRunningError extends Error {
+  constructor(readonly container: string) {
+    super(`unable to get container's main PID: container '${container}' is not running`);
+  }
+}
+
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh']);
+const SU_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Root's login shell inside the container (from its /etc/passwd), if it is POSIX; else /bin/sh. */
+export function rootShell(leader: number): string {
+  try {
+    const passwd = fs.readFileSync(`/proc/${leader}/root/etc/passwd`, 'utf8');
+    const line = passwd.split('\n').find((l) => l.startsWith('root:'));
+    const shell = line?.split(':')[6]?.trim();
+    if (shell && POSIX_SHELLS.has(shell.split('/').pop()!) && fs.existsSync(`/proc/${leader}/root${shell}`)) return shell;
+  } catch {
+    /* fall through */
+  }
+  return '/bin/sh';
+}
+
+function loginEnv(leader: number): string[] {
+  const env = ['HOME=/root', 'USER=root', 'LOGNAME=root', `SHELL=${rootShell(leader)}`, `PATH=${SU_PATH}`];
+  if (process.env.TERM) env.push(`TERM=${process.env.TERM}`);
+  return env;
+}
+
+/** `cd ~` then exec root's login shell running exactly "$@" (no re-quoting). */
+const RUN_WRAPPER = `cd "$HOME" 2>/dev/null || cd /; exec "$SHELL" -l -c 'exec "$@"' "$SHELL" "$@"`;
+const LOGIN_SHELL_WRAPPER = 'cd "$HOME" 2>/dev/null || cd /; exec "$SHELL" -l';
+
+export function nsenterArgv(leader: number, inner: string[]): string[] {
+  return ['nsenter', '--all', '-t', String(leader), '--', ...inner];
+}
+
+export function runArgv(leader: number, argv: string[]): string[] {
+  return nsenterArgv(leader, ['/usr/bin/env', '-i', ...loginEnv(leader), '/bin/sh', '-c', RUN_WRAPPER, 'nixos-container-run', ...argv]);
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  const n = (require('os') as typeof import('os')).constants.signals[sig];
+  return typeof n === 'number' ? n : 1;
+}
+
+/** Runs argv with the caller's stdio; resolves to its exit status (128+N when killed by signal N). */
+export function execInherit(argv: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(argv[0], argv.slice(1), { stdio: 'inherit' });
+    p.on('error', reject);
+    p.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal ?? 'SIGTERM')));
+  });
+}
+
+export function requireLeader(name: string, leader: number | undefined): number {
+  if (leader === undefined) throw new NotRunningError(name);
+  return leader;
+}
+
+export async function runIn(leader: number, argv: string[]): Promise<number> {
+  return execInherit(runArgv(leader, argv));
+}
+
+export async function rootLoginIn(leader: number): Promise<number> {
+  return execInherit(nsenterArgv(leader, ['/usr/bin/env', '-i', ...loginEnv(leader), '/bin/sh', '-c', LOGIN_SHELL_WRAPPER]));
+}
+
+/**
+ * A login prompt in the container (upstream: `machinectl login`, which needs machined). Here:
+ * util-linux `script` allocates a pseudo-terminal from the container's own /dev/pts and runs
+ * /bin/login on it, so login/PAM see a real tty. Needs a terminal on the caller's side.
+ */
+export async function loginIn(name: string, leader: number): Promise<number> {
+  if (!process.stdin.isTTY) throw new Error(`login to container '${name}' needs a terminal (use root-login or run without one)`);
+  const env = [`TERM=${process.env.TERM || 'vt220'}`, `PATH=${SU_PATH}`];
+  return execInherit(nsenterArgv(leader, ['/usr/bin/env', '-i', ...env, '/usr/bin/script', '-q', '-e', '-c', '/bin/login', '/dev/null']));
+}

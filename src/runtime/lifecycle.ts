@@ -1,0 +1,195 @@
+// start / stop / terminate / status on hosts without systemd as PID 1 (detached supervisor,
+// see supervisor.ts). Every mutating operation holds the per-container lock, so a start
+// racing a stop ends in one consistent state.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { StatePaths } from '../state/paths';
+import type { ContainerRef, ContainerState } from './types';
+import { confFlag, confValue } from './conf';
+import { removeLinks } from './network';
+import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
+import { isAlive, procComm, signalPid, sleep, waitGone } from './proc';
+import { prepareRoot } from './rootfs';
+import {
+  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, removeRecord, RuntimeRecord, runDirOf, withLock,
+} from './state';
+import type { SupervisorSpec } from './supervisor';
+
+export class RuntimeError extends Error {}
+
+export interface Inspection {
+  rec?: RuntimeRecord;
+  nspawn: boolean;
+  leader: boolean;
+  supervisor: boolean;
+}
+
+export function inspect(paths: StatePaths, name: string): Inspection {
+  const rec = readRecord(paths, name);
+  const nspawn = !!rec?.nspawn && isAlive(rec.nspawn) && procComm(rec.nspawn.pid) === 'systemd-nspawn';
+  return { rec, nspawn, leader: !!rec?.leader && isAlive(rec.leader), supervisor: !!rec?.supervisor && isAlive(rec.supervisor) };
+}
+
+/** "up" only when nspawn and the container's init are alive and boot has finished (upstream: ActiveState=active). */
+export function supervisedStatus(paths: StatePaths, name: string): ContainerState {
+  const i = inspect(paths, name);
+  return i.nspawn && i.leader && i.rec?.ready ? 'up' : 'down';
+}
+
+export function supervisedLeader(paths: StatePaths, name: string): number | undefined {
+  const i = inspect(paths, name);
+  return i.nspawn && i.leader ? i.rec!.leader!.pid : undefined;
+}
+
+/** Kills what a dead nspawn left (orphaned container init), removes links and the record. */
+async function cleanupStale(paths: StatePaths, name: string): Promise<void> {
+  const i = inspect(paths, name);
+  if (i.nspawn) return;
+  if (i.rec?.leader && i.leader) {
+    signalPid(i.rec.leader.pid, 'SIGKILL');
+    await waitGone(i.rec.leader, 10_000);
+  }
+  if (i.rec?.supervisor && i.supervisor) await waitGone(i.rec.supervisor, 3000);
+  removeRecord(paths, name);
+  removeLinks(name);
+}
+
+function supervisorScript(): string {
+  return path.join(__dirname, 'supervisor.js');
+}
+
+export interface StartOptions {
+  /** Upstream TimeoutStartSec (default 1 min). */
+  timeoutMs?: number;
+}
+
+function startTimeout(c: ContainerRef, opts: StartOptions): number {
+  if (opts.timeoutMs) return opts.timeoutMs;
+  const s = Number(confValue(c.conf, 'TIMEOUT_START_SEC') || process.env.NIXOS_CONTAINER_START_TIMEOUT || '60');
+  return (Number.isFinite(s) && s > 0 ? s : 60) * 1000;
+}
+
+function failure(name: string, paths: StatePaths, reason: string): RuntimeError {
+  const tail = consoleTail(paths, name);
+  return new RuntimeError(
+    `failed to start container '${name}': ${reason}` +
+      (tail ? `\nlast lines of its console (${consoleLog(paths, name)}):\n${tail}` : ''),
+  );
+}
+
+function lastExitText(paths: StatePaths, name: string): string {
+  try {
+    const e = JSON.parse(fs.readFileSync(lastExitFile(paths, name), 'utf8')) as { code: number | null; signal: string | null };
+    return e.signal ? `systemd-nspawn was killed by ${e.signal}` : `systemd-nspawn exited with status ${e.code}`;
+  } catch {
+    return 'systemd-nspawn exited';
+  }
+}
+
+export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}): Promise<void> {
+  const { name, paths } = c;
+  await withLock(paths, name, async () => {
+    const now = inspect(paths, name);
+    if (now.nspawn && now.leader && now.rec?.ready) return; // already up: no-op
+    if (now.nspawn) {
+      // Booting (started by another path, e.g. startAll): wait for it like a second `systemctl start`.
+      await waitReady(c, startTimeout(c, opts), undefined);
+      return;
+    }
+    await cleanupStale(paths, name);
+    const init = path.join(c.toplevel, 'init');
+    try {
+      fs.accessSync(init, fs.constants.X_OK);
+    } catch {
+      throw new RuntimeError(`failed to start container '${name}': the system ${c.toplevel} has no executable init`);
+    }
+    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') });
+    const cmd = nspawnCommand(c, { noRegister: true });
+    const spec: SupervisorSpec = {
+      name, paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface, toplevel: c.toplevel,
+    };
+    const dir = ensureRunDir(paths, name);
+    fs.rmSync(lastExitFile(paths, name), { force: true });
+    const specFile = path.join(dir, 'spec.json');
+    fs.writeFileSync(specFile, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+    const sup = spawn(process.execPath, [supervisorScript(), specFile], { detached: true, stdio: 'ignore' });
+    let supExited = false;
+    sup.on('exit', () => (supExited = true));
+    sup.on('error', () => (supExited = true));
+    sup.unref();
+    await waitReady(c, startTimeout(c, opts), () => supExited);
+  });
+}
+
+async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (() => boolean) | undefined): Promise<void> {
+  const { name, paths } = c;
+  const begin = Date.now();
+  for (;;) {
+    const i = inspect(paths, name);
+    if (i.rec?.ready && i.nspawn && i.leader) return;
+    if (i.rec?.bootState && i.nspawn) {
+      await killContainer(paths, name);
+      throw failure(name, paths, `its systemd finished booting in state '${i.rec.bootState}'`);
+    }
+    const gone = supervisorGone ? supervisorGone() : !i.supervisor;
+    if (gone || (i.rec && !i.nspawn && Date.now() - begin > 200)) {
+      await sleep(50);
+      if (gone || !inspect(paths, name).nspawn) {
+        await cleanupStale(paths, name);
+        throw failure(name, paths, lastExitText(paths, name));
+      }
+    }
+    if (Date.now() - begin > timeoutMs) {
+      await killContainer(paths, name);
+      throw failure(name, paths, `it did not finish booting within ${Math.round(timeoutMs / 1000)} s`);
+    }
+    await sleep(15);
+  }
+}
+
+/** SIGKILL to the container's init (the whole pid namespace dies) and to nspawn; waits. */
+async function killContainer(paths: StatePaths, name: string): Promise<void> {
+  const i = inspect(paths, name);
+  if (i.rec?.leader && i.leader) signalPid(i.rec.leader.pid, 'SIGKILL');
+  if (i.rec?.nspawn && i.nspawn) {
+    if (!(await waitGone(i.rec.nspawn, 3000))) signalPid(i.rec.nspawn.pid, 'SIGKILL');
+    await waitGone(i.rec.nspawn, 10_000);
+  }
+  if (i.rec?.leader) await waitGone(i.rec.leader, 10_000);
+  if (i.rec?.supervisor) await waitGone(i.rec.supervisor, 5000);
+  await cleanupStale(paths, name);
+}
+
+export interface StopOptions {
+  /** Upstream TimeoutStopSec (systemd default 90 s). */
+  timeoutMs?: number;
+}
+
+export async function supervisedStop(name: string, paths: StatePaths, opts: StopOptions = {}): Promise<void> {
+  await withLock(paths, name, async () => {
+    const i = inspect(paths, name);
+    if (!i.nspawn) {
+      await cleanupStale(paths, name);
+      return;
+    }
+    // nspawn turns SIGTERM into SIGRTMIN+3 for the container's systemd: an orderly halt.
+    // Before systemd runs (activation still going) nothing handles it: don't wait long then.
+    const timeout = opts.timeoutMs ?? (i.rec?.ready ? 90_000 : 5000);
+    signalPid(i.rec!.nspawn!.pid, 'SIGTERM');
+    if (!(await waitGone(i.rec!.nspawn!, timeout))) {
+      process.stderr.write(`container '${name}' did not stop within ${Math.round(timeout / 1000)} s; killing it\n`);
+    }
+    await killContainer(paths, name);
+  });
+}
+
+export async function supervisedTerminate(name: string, paths: StatePaths): Promise<void> {
+  await withLock(paths, name, async () => {
+    await killContainer(paths, name);
+  });
+}
+
+export function runtimeDir(paths: StatePaths, name: string): string {
+  return runDirOf(paths, name);
+}

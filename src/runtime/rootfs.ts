@@ -1,0 +1,120 @@
+// Container root preparation (upstream's start script, §5.3 steps 1-4), adapted to a host
+// without /nix: the root is mostly empty; the host's /usr is bound read-only (or overlaid with
+// the toplevel's usr-layers), and the merged-usr links make /bin, /sbin, /lib, /lib64 work.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { StatePaths } from '../state/paths';
+
+export function containerRoot(paths: StatePaths, name: string): string {
+  return path.join(paths.containersDir, name);
+}
+export function containerProfileDir(paths: StatePaths, name: string): string {
+  return path.join(paths.profilesDir, name);
+}
+export function containerGcrootsDir(paths: StatePaths, name: string): string {
+  return path.join(paths.gcrootsDir, name);
+}
+
+function mkdirMode(p: string, mode: number): void {
+  fs.mkdirSync(p, { recursive: true });
+  fs.chmodSync(p, mode);
+}
+
+function ensureSymlink(link: string, target: string): void {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(link);
+  } catch {
+    /* absent */
+  }
+  if (st?.isSymbolicLink()) {
+    if (fs.readlinkSync(link) === target) return;
+    fs.unlinkSync(link);
+  } else if (st?.isDirectory()) {
+    // An empty directory left by an older layout can be replaced; anything else stays.
+    if (fs.readdirSync(link).length !== 0) return;
+    fs.rmdirSync(link);
+  } else if (st) {
+    return;
+  }
+  fs.symlinkSync(target, link);
+}
+
+/** Store paths listed in $T/usr-layers whose usr/ trees exist, lowest layer first. */
+export function usrLayers(toplevel: string): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(toplevel, 'usr-layers'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => path.join(l, 'usr'))
+    .filter((d) => {
+      try {
+        return fs.statSync(d).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Creates the directories and files nspawn and the container's systemd need. Idempotent. */
+export function prepareRoot(paths: StatePaths, name: string, opts: { copyResolvConf?: boolean } = {}): string {
+  fs.mkdirSync(paths.containersDir, { recursive: true, mode: 0o700 });
+  const root = containerRoot(paths, name);
+  mkdirMode(root, 0o755);
+  for (const d of ['etc', 'var', 'var/lib', 'usr', 'nix/var/nix/profiles', 'nix/var/nix/gcroots', 'dev', 'proc', 'sys', 'run', 'tmp']) {
+    fs.mkdirSync(path.join(root, d), { recursive: true });
+  }
+  fs.chmodSync(path.join(root, 'etc'), 0o755);
+  fs.chmodSync(path.join(root, 'var/lib'), 0o755);
+  fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+  mkdirMode(path.join(root, 'var/lib/private'), 0o700);
+  mkdirMode(path.join(root, 'root'), 0o700);
+  // merged /usr, as on Debian: the host's /usr is bound at ROOT/usr.
+  ensureSymlink(path.join(root, 'bin'), 'usr/bin');
+  ensureSymlink(path.join(root, 'sbin'), 'usr/sbin');
+  ensureSymlink(path.join(root, 'lib'), 'usr/lib');
+  ensureSymlink(path.join(root, 'lib64'), 'usr/lib64');
+
+  const osRelease = path.join(root, 'etc/os-release');
+  let hasOsRelease = false;
+  try {
+    fs.lstatSync(osRelease);
+    hasOsRelease = true;
+  } catch {
+    /* absent */
+  }
+  if (!hasOsRelease) fs.writeFileSync(osRelease, '');
+
+  // A stable machine-id per container (upstream only touches an empty file, which makes every
+  // boot a "first boot" with a fresh id). $T/activate may replace it.
+  const machineId = path.join(root, 'etc/machine-id');
+  let id = '';
+  try {
+    id = fs.readFileSync(machineId, 'utf8').trim();
+  } catch {
+    /* absent */
+  }
+  if (!/^[0-9a-f]{32}$/.test(id)) fs.writeFileSync(machineId, crypto.randomBytes(16).toString('hex') + '\n', { mode: 0o444 });
+
+  mkdirMode(containerProfileDir(paths, name), 0o755);
+  mkdirMode(containerGcrootsDir(paths, name), 0o755);
+  fs.chmodSync(path.dirname(containerProfileDir(paths, name)), 0o700);
+
+  if (opts.copyResolvConf) {
+    const dst = path.join(root, 'etc/resolv.conf');
+    fs.rmSync(dst, { force: true });
+    try {
+      fs.copyFileSync('/etc/resolv.conf', dst);
+    } catch {
+      /* host without resolv.conf */
+    }
+  }
+  return root;
+}

@@ -1,0 +1,111 @@
+// Hosts WITH systemd as PID 1: each running container is a transient unit
+// container@NAME.service (like upstream's template unit), started with systemd-run as a
+// Type=notify service around systemd-nspawn --notify-ready=yes, so `systemctl start` returns
+// once the container's systemd is up, KillMode=mixed turns stop into an orderly halt, and
+// nspawn registers with machined (machinectl works). NOT TESTED on this machine (PID 1 is not
+// systemd here); the logic mirrors lifecycle.ts, which is.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import type { StatePaths } from '../state/paths';
+import type { ContainerRef, ContainerState } from './types';
+import { confFlag } from './conf';
+import { applyHostNetwork, removeLinks } from './network';
+import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
+import { findLeader } from './proc';
+import { prepareRoot } from './rootfs';
+import { RuntimeError } from './lifecycle';
+
+/** sd_booted(): systemd is PID 1. NIXOS_CONTAINER_SUPERVISOR=1 forces the supervisor path. */
+export function hostHasSystemd(): boolean {
+  if (process.env.NIXOS_CONTAINER_SUPERVISOR === '1') return false;
+  return fs.existsSync('/run/systemd/system');
+}
+
+export function unitName(name: string): string {
+  return `container@${name}.service`;
+}
+
+function systemctl(args: string[]): { status: number; out: string } {
+  const r = spawnSync('systemctl', args, { encoding: 'utf8' });
+  return { status: r.status ?? 255, out: ((r.stdout ?? '') + (r.stderr ?? '')).trim() };
+}
+
+function unitProp(name: string, prop: string): string {
+  return systemctl(['show', '-p', prop, '--value', unitName(name)]).out;
+}
+
+export function unitStatus(name: string): ContainerState {
+  return unitProp(name, 'ActiveState') === 'active' ? 'up' : 'down';
+}
+
+export function unitLeader(name: string): number | undefined {
+  const main = Number(unitProp(name, 'MainPID'));
+  return main > 0 ? findLeader(main) : undefined;
+}
+
+export function unitStart(c: ContainerRef, timeoutSec = 60): void {
+  if (unitStatus(c.name) === 'up') return;
+  systemctl(['reset-failed', unitName(c.name)]);
+  removeLinks(c.name);
+  prepareRoot(c.paths, c.name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') });
+  const cmd = nspawnCommand(c, { noRegister: false });
+  const r = spawnSync(
+    'systemd-run',
+    [
+      `--unit=${unitName(c.name)}`,
+      `--description=Container '${c.name}'`,
+      '--service-type=notify',
+      '-p', 'NotifyAccess=all',
+      '-p', 'KillMode=mixed',
+      '-p', 'KillSignal=SIGTERM',
+      '-p', 'Delegate=yes',
+      '-p', 'Slice=machine.slice',
+      '-p', `TimeoutStartSec=${timeoutSec}`,
+      '-p', 'SuccessExitStatus=133',
+      '-p', 'SyslogIdentifier=container ' + c.name,
+      '--',
+      '/usr/bin/systemd-nspawn',
+      ...cmd.argv.slice(1),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    const journal = spawnSync('journalctl', ['-u', unitName(c.name), '-n', '25', '--no-pager'], { encoding: 'utf8' }).stdout ?? '';
+    throw new RuntimeError(`failed to start container '${c.name}': ${(r.stderr ?? '').trim()}\n${journal}`);
+  }
+  const errors = applyHostNetwork(hostNetworkCommands(c));
+  if (errors.length) process.stderr.write(errors.map((e) => `container '${c.name}': ${e}\n`).join(''));
+}
+
+export function unitStop(name: string): void {
+  const r = systemctl(['stop', unitName(name)]);
+  if (r.status !== 0 && !/not loaded/.test(r.out)) throw new RuntimeError(`failed to stop container '${name}': ${r.out}`);
+  removeLinks(name);
+}
+
+export function unitTerminate(name: string): void {
+  systemctl(['kill', '-s', 'SIGKILL', unitName(name)]);
+  unitStop(name);
+}
+
+/**
+ * A unit that starts every AUTO_START=1 container at boot on systemd hosts (install it as
+ * /etc/systemd/system/nixos-containers-autostart.service and `systemctl enable` it).
+ */
+export function autoStartUnitText(binPath: string, paths: StatePaths): string {
+  return [
+    '[Unit]',
+    'Description=Start nixos-containers marked AUTO_START=1',
+    'After=network.target',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    `Environment=NIXOS_CONTAINER_ROOT=${paths.root}`,
+    `ExecStart=${binPath} start-all`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
