@@ -42,7 +42,7 @@ rec {
   toCommandLineGNU = { isLong ? k: b.stringLength k > 1, explicitBool ? false }:
     toCommandLine (k:
       if isLong k then { option = "--${k}"; sep = "="; explicitBool = explicitBool; }
-      else { option = "-${k}"; sep = null; explicitBool = explicitBool; });
+      else { option = "-${k}"; sep = ""; explicitBool = explicitBool; });
 
   toCommandLineShellGNU = options: attrs: lib.strings.escapeShellArgs (toCommandLineGNU options attrs);
 }

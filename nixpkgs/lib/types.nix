@@ -603,7 +603,7 @@ let
       name = "optionDeclaration";
       description = "option declaration";
       descriptionClass = "noun";
-      check = x: lib.options.isOption x;
+      check = x: lib.options.isOption x && !(x ? loc);
       merge = mergeOneOption;
     };
 
@@ -643,7 +643,7 @@ let
             value = configuration.config;
             valueMeta = { inherit configuration; };
           });
-        emptyValue = { value = { }; };
+        emptyValue = { value = base.config; };
         getSubOptions = prefix:
           let
             docs = base.extendModules { inherit prefix; modules = [ noCheckForDocsModule ]; };
@@ -794,6 +794,102 @@ let
             });
         }
       else elemType // { check = x: elemType.check x && check x; };
+
+    # An ordered list of single-key attribute sets ("attribute list"). Definitions
+    # are lists of `{ name = value; }` or attribute sets; entries are ordered by
+    # mkOrder (on the element or on the value), and mkOverride applies per key.
+    attrListOf = elemType: attrListWith { inherit elemType; };
+
+    attrListWith = { elemType, asAttrs ? false, mergeAttrValues ? name: values: values }:
+      mkOptionType rec {
+        name = "attrListOf";
+        description = "attribute list of ${optionDescriptionPhrase (c: c == "noun" || c == "composite") elemType}";
+        descriptionClass = "composite";
+        check = coherentCheck (v: isList v || isAttrs v);
+        merge = v2Merge ({ loc, defs }:
+          let
+            typeOf' = v: if isAttrs v then v._type or null else null;
+            shapeError = msg: throw "A definition for option `${showOption loc}' is not of type `${description}'. ${msg}";
+
+            # Element wrappers (mkOrder, mkIf) around a `{ name = value; }` entry.
+            peelElement = e: acc:
+              let t = typeOf' e; in
+              if t == "order" then peelElement e.content (acc // { order = if acc.order == null then e.priority else acc.order; })
+              else if t == "if" then (if e.condition then peelElement e.content acc else null)
+              else acc // { elem = e; };
+
+            entriesOf = def:
+              let defOrder = def.priority or null; in
+              if isList def.value then
+                concatLists (map (e:
+                  let p = peelElement e { order = null; }; in
+                  if p == null then [ ]
+                  else if !(isAttrs p.elem) then shapeError "Each list element must be an attribute set, but got ${b.typeOf p.elem}"
+                  else if length (attrNames p.elem) != 1 then shapeError "Each list element must be a single-key attribute set, but got ${toString (length (attrNames p.elem))} keys"
+                  else
+                    let n = head (attrNames p.elem); in
+                    [ { name = n; raw = p.elem.${n}; inherit (def) file; order = if p.order != null then p.order else defOrder; } ]
+                ) def.value)
+              else
+                map (n: { name = n; raw = def.value.${n}; inherit (def) file; order = defOrder; }) (attrNames def.value);
+
+            # Outer value wrappers, up to the first mkOverride (whose content stays unforced).
+            peelOuter = v: acc:
+              let t = typeOf' v; in
+              if t == "order" then peelOuter v.content (acc // { order = if acc.order == null then v.priority else acc.order; })
+              else if t == "if" then (if v.condition then peelOuter v.content acc else null)
+              else if t == "override" then acc // { prio = v.priority; rest = v.content; }
+              else acc // { prio = modules.defaultOverridePriority; rest = v; };
+
+            peelInner = v: acc:
+              let t = typeOf' v; in
+              if t == "order" then peelInner v.content (acc // { order = if acc.order == null then v.priority else acc.order; })
+              else if t == "if" then (if v.condition then peelInner v.content acc else null)
+              else if t == "override" then peelInner v.content acc
+              else acc // { value = v; };
+
+            outer = concatLists (map (e:
+              let p = peelOuter e.raw { order = e.order; }; in
+              if p == null then [ ] else [ (e // p) ]
+            ) (concatLists (map entriesOf defs)));
+
+            bestPrio = foldl' (acc: e:
+              acc // { ${e.name} = if acc ? ${e.name} && acc.${e.name} < e.prio then acc.${e.name} else e.prio; }
+            ) { } outer;
+
+            survivors = concatLists (map (e:
+              if e.prio != bestPrio.${e.name} then [ ]
+              else
+                let p = peelInner e.rest { inherit (e) order; }; in
+                if p == null then [ ]
+                else [ {
+                  inherit (e) name file;
+                  order = if p.order == null then modules.defaultOrderPriority else p.order;
+                  merged = modules.mergeDefinitions (loc ++ [ e.name ]) elemType [ { inherit (e) file; inherit (p) value; } ];
+                } ]
+            ) outer);
+
+            sorted = b.sort (x: y: x.order < y.order) (filter (e: e.merged.optionalValue ? value) survivors);
+            asList = map (e: { ${e.name} = e.merged.mergedValue; }) sorted;
+            grouped = zipAttrsWith mergeAttrValues asList;
+          in {
+            headError = defsError check loc defs;
+            value = if asAttrs then grouped else asList;
+            valueMeta = {
+              attrList = map (e: e.merged.checkedAndMerged.valueMeta) sorted;
+              definitions = map (e: modules.mkDefinition {
+                inherit (e) file;
+                value = modules.mkOrder e.order { ${e.name} = e.merged.mergedValue; };
+              }) sorted;
+            } // optionalAttrs asAttrs { attrListValue = asList; };
+          });
+        emptyValue = { value = if asAttrs then { } else [ ]; };
+        getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<name>" ]);
+        getSubModules = elemType.getSubModules;
+        substSubModules = m: attrListWith { elemType = elemType.substSubModules m; inherit asAttrs mergeAttrValues; };
+        typeMerge = t: null;
+        nestedTypes.elemType = elemType;
+      };
 
     # Values that can be written as JSON-like data: null (optional), bools,
     # numbers, strings, paths, lists and attribute sets of such values.

@@ -14,10 +14,19 @@ import { profileSystem } from '../system/index';
 import { die, dieProg, printError } from './cli-error';
 import { PROG } from './upstream-options';
 
+/** Upstream's layout PROFILE/system -> system-N-link -> toplevel, read directly. */
+function profileLinkTarget(paths: StatePaths, name: string): string | undefined {
+  try {
+    return fs.realpathSync(path.join(paths.profilesDir, name, 'system'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The toplevel a container boots: SYSTEM_PATH (declarative) or its profile's generation. */
 export function containerRef(paths: StatePaths, name: string, conf: ConfValues): ContainerRef {
   const systemPath = unquote(conf.SYSTEM_PATH);
-  const toplevel = systemPath || profileSystem(paths, name);
+  const toplevel = systemPath || profileSystem(paths, name) || profileLinkTarget(paths, name);
   if (!toplevel) {
     dieProg(`container ‘${name}’ has no system to boot (its profile is empty); ` +
       `build one with ‘nixos-container update ${name} --config-file FILE’`);

@@ -66,7 +66,7 @@ export const USAGE = `Usage: nixos-container list
        nixos-container show-host-key <container-name>
 
 Beyond upstream:
-       nixos-container start --all
+       nixos-container start --all      (also: nixos-container start-all)
          Start every container whose NAME.conf has AUTO_START=1 (create --auto-start);
          run it at boot on hosts without systemd.
        nixos-container list --json

@@ -440,6 +440,7 @@ export class Compiler {
     const posMap = this.posMap(node);
     const dyn = this.cDyn(node, inner, true);
     const hasDyn = node.dyn.length > 0;
+    const hasOverrides = node.binds.has('__overrides');
     const n = names.length;
     return (env) => {
       const e2 = fill(env);
@@ -447,6 +448,16 @@ export class Compiler {
       const vals = e2.vals;
       for (let i = 0; i < n; i++) m.set(names[i], vals[i]);
       let pm: Map<string, Pos> | null = posMap;
+      if (hasOverrides) {
+        // legacy `__overrides`: its attributes replace those of the rec set (also in its scope)
+        const ov = force(m.get('__overrides')!);
+        if (!(ov instanceof NixAttrs)) throw typeError('a set', ov, node.pos);
+        for (const [k, v] of ov.m) {
+          m.set(k, v);
+          const idx = inner.names!.get(k);
+          if (idx !== undefined) vals[idx] = v;
+        }
+      }
       if (hasDyn) {
         pm = new Map(posMap);
         dyn(e2, m, pm);
@@ -493,7 +504,7 @@ export class Compiler {
       const size = nf + (hasAt ? 1 : 0);
       info = {
         name: node.arg,
-        formals: formals.map((f) => ({ name: f.name, hasDefault: f.def !== null })),
+        formals: formals.map((f) => ({ name: f.name, hasDefault: f.def !== null, pos: f.pos })),
         ellipsis,
         pos,
         call: (lenv, arg, _ev, lam) => {

@@ -558,13 +558,12 @@ class Parser {
         this.unexpected(tok);
       case '"': {
         const s = this.parseStringBody(tok.start);
-        if (s.k === 'str') return { k: 'static', name: s.v };
+        if (s.k === 'str' && !this.lastStringInterp) return { k: 'static', name: s.v };
         return { k: 'dynamic', e: s };
       }
       case '${': {
         const e = this.parseExpr();
         this.expect('}');
-        if (e.k === 'str') return { k: 'static', name: e.v };
         return { k: 'dynamic', e };
       }
     }
@@ -755,7 +754,11 @@ class Parser {
     return this.mkStringNode(parts, this.posAt(start));
   }
 
+  lastStringInterp = false;
+
   private mkStringNode(parts: Node[], pos: Pos): Node {
+    this.lastStringInterp = parts.some((p) => p.k !== 'str');
+    for (const p of parts) if (p.k === 'str' && p.v.includes('\0')) throw new NixError('input string cannot be represented as a Nix string because it contains null bytes', pos, 'parse');
     if (parts.length === 0) return { k: 'str', v: '', pos };
     if (parts.length === 1 && parts[0].k === 'str') return { k: 'str', v: parts[0].v, pos };
     return { k: 'interp', parts, path: false, pos };
@@ -771,13 +774,19 @@ class Parser {
       while (t[j] === ' ') j++;
       if (t[j] === '\n') i = j + 1;
     }
-    type Part = { lit: string; pos: number } | { e: Node };
+    // lit parts with ind=false come from escapes (''$ ''' ''\x): they do not take part in
+    // indentation stripping, like interpolations.
+    type Part = { lit: string; pos: number; ind: boolean } | { e: Node };
     const parts: Part[] = [];
     let buf = '';
     let bufStart = i;
     const flush = () => {
-      if (buf.length) parts.push({ lit: buf, pos: bufStart });
+      if (buf.length) parts.push({ lit: buf, pos: bufStart, ind: true });
       buf = '';
+    };
+    const esc = (text: string, at: number) => {
+      flush();
+      parts.push({ lit: text, pos: at, ind: false });
     };
     for (;;) {
       if (i >= t.length) this.fail("syntax error, unexpected end of file, expecting \"''\"", start);
@@ -785,20 +794,23 @@ class Parser {
       if (c === "'" && t[i + 1] === "'") {
         const n = t[i + 2];
         if (n === '$') {
-          buf += '$';
+          esc('$', i);
           i += 3;
+          bufStart = i;
           continue;
         }
         if (n === "'") {
-          buf += "''";
+          esc("''", i);
           i += 3;
+          bufStart = i;
           continue;
         }
         if (n === '\\') {
           const m = t[i + 3];
           if (m === undefined) this.fail('syntax error, unexpected end of file', i);
-          buf += m === 'n' ? '\n' : m === 'r' ? '\r' : m === 't' ? '\t' : m;
+          esc(m === 'n' ? '\n' : m === 'r' ? '\r' : m === 't' ? '\t' : m, i);
           i += 4;
+          bufStart = i;
           continue;
         }
         i += 2;
@@ -838,7 +850,7 @@ class Parser {
     let minIndent = 1000000;
     let cur = 0;
     for (const p of parts) {
-      if (!('lit' in p)) {
+      if (!('lit' in p) || !p.ind) {
         if (atStart) {
           atStart = false;
           if (cur < minIndent) minIndent = cur;
@@ -871,6 +883,12 @@ class Parser {
         atStart = false;
         dropped = 0;
         out.push(p.e);
+        continue;
+      }
+      if (!p.ind) {
+        atStart = false;
+        dropped = 0;
+        out.push({ k: 'str', v: p.lit, pos: this.posAt(p.pos) });
         continue;
       }
       let s2 = '';

@@ -44,11 +44,15 @@ export function printAttrName(k: string): string {
   return escapeNixString(k);
 }
 
+const REPEATED = '\xc2\xabrepeated\xc2\xbb'; // «repeated» as UTF-8 bytes
+
 /** nix-instantiate --eval printing (Nix 2.8 style). Returns a byte string. */
 export function printValue(v: Value, strict: boolean): string {
   const seen = new Set<object>();
   const parts: string[] = [];
-  const go = (x: Value): void => {
+  // identity for «repeated» is the slot (thunk) a value lives in, like Nix's Value*
+  const go = (slot: Value): void => {
+    let x = slot;
     if (x instanceof Thunk) {
       if (strict || x.state === 2) x = force(x);
       else {
@@ -56,6 +60,7 @@ export function printValue(v: Value, strict: boolean): string {
         return;
       }
     }
+    const id = slot as object;
     if (x === null) parts.push('null');
     else if (x === true) parts.push('true');
     else if (x === false) parts.push('false');
@@ -65,11 +70,11 @@ export function printValue(v: Value, strict: boolean): string {
     else if (x instanceof NixFloat) parts.push(formatFloatForPrint(x.v));
     else if (x instanceof NixPath) parts.push(x.p);
     else if (Array.isArray(x)) {
-      if (x.length && seen.has(x)) {
-        parts.push('«repeated»');
+      if (x.length && seen.has(id)) {
+        parts.push(REPEATED);
         return;
       }
-      if (x.length) seen.add(x);
+      if (x.length) seen.add(id);
       parts.push('[ ');
       for (const e of x) {
         go(e);
@@ -77,11 +82,11 @@ export function printValue(v: Value, strict: boolean): string {
       }
       parts.push(']');
     } else if (x instanceof NixAttrs) {
-      if (x.size && seen.has(x)) {
-        parts.push('«repeated»');
+      if (x.size && seen.has(id)) {
+        parts.push(REPEATED);
         return;
       }
-      if (x.size) seen.add(x);
+      if (x.size) seen.add(id);
       parts.push('{ ');
       for (const k of x.keys()) {
         parts.push(printAttrName(k), ' = ');
@@ -136,16 +141,42 @@ export function escapeJSONString(s: string): string {
   return out + '"';
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function checkUtf8(s: string): void {
+  if (!NON_ASCII.test(s)) return;
+  try {
+    UTF8.decode(Buffer.from(s, 'latin1'));
+  } catch {
+    throw new NixError(`string '${s}' is not valid UTF-8 and cannot be converted to JSON`);
+  }
+}
+
+const MAX_DEPTH = 10000;
+
 export function toJSON(ev: EvalContext, v: Value, ctx: Set<string>, copyToStore = true): string {
   const out: string[] = [];
+  let depth = 0;
   const go = (x0: Value): void => {
+    if (++depth > MAX_DEPTH) throw new NixError('stack overflow; max-call-depth exceeded (while converting a deeply nested value to JSON)');
+    try {
+      go1(x0);
+    } finally {
+      depth--;
+    }
+  };
+  const go1 = (x0: Value): void => {
     const x = force(x0);
     if (x === null) out.push('null');
     else if (typeof x === 'boolean') out.push(x ? 'true' : 'false');
     else if (typeof x === 'number' || typeof x === 'bigint') out.push(String(x));
-    else if (typeof x === 'string') out.push(escapeJSONString(x));
-    else if (x instanceof NixString) {
+    else if (typeof x === 'string') {
+      checkUtf8(x);
+      out.push(escapeJSONString(x));
+    } else if (x instanceof NixString) {
       for (const c of x.ctx) ctx.add(c);
+      checkUtf8(x.s);
       out.push(escapeJSONString(x.s));
     } else if (x instanceof NixFloat) out.push(formatFloatForJSON(x.v));
     else if (x instanceof NixPath) {

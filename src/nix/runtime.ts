@@ -348,9 +348,10 @@ export function isDerivation(v: Value): boolean {
   return (typeof tv === 'string' && tv === 'derivation') || (tv instanceof NixString && tv.s === 'derivation');
 }
 
-export function eqValues(ev: EvalContext, a0: Value, b0: Value, pos: Pos | null = null): boolean {
-  if (a0 === b0 && !(a0 instanceof Thunk)) {
-    if (typeof a0 !== 'object' || a0 === null || Array.isArray(a0) || a0 instanceof NixAttrs) return true;
+export function eqValues(ev: EvalContext, a0: Value, b0: Value, pos: Pos | null = null, inner = false): boolean {
+  // value identity: elements of lists/attrsets that are the very same value are equal (even functions)
+  if (a0 === b0 && (inner || !(a0 instanceof Thunk || a0 instanceof Lambda || a0 instanceof Primop || a0 instanceof PrimopApp))) {
+    if (!(a0 instanceof NixFloat && isNaN(a0.v))) return true;
   }
   const a = force(a0);
   const b = force(b0);
@@ -375,7 +376,7 @@ export function eqValues(ev: EvalContext, a0: Value, b0: Value, pos: Pos | null 
   if (a === null || ta === 'boolean') return a === b;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!eqValues(ev, a[i], b[i], pos)) return false;
+    for (let i = 0; i < a.length; i++) if (!eqValues(ev, a[i], b[i], pos, true)) return false;
     return true;
   }
   if (a instanceof NixAttrs) {
@@ -389,7 +390,7 @@ export function eqValues(ev: EvalContext, a0: Value, b0: Value, pos: Pos | null 
     const ka = a.keys();
     const kb = b.keys();
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
-    for (const k of ka) if (!eqValues(ev, a.get(k)!, b.get(k)!, pos)) return false;
+    for (const k of ka) if (!eqValues(ev, a.get(k)!, b.get(k)!, pos, true)) return false;
     return true;
   }
   if (a instanceof Lambda || a instanceof Primop || a instanceof PrimopApp) {

@@ -59,7 +59,7 @@ export class Thunk {
 /** Minimal description of a lambda's formals, shared with the compiler. */
 export interface LambdaInfo {
   name: string | null; // simple arg or @-name
-  formals: { name: string; hasDefault: boolean }[] | null;
+  formals: { name: string; hasDefault: boolean; pos?: Pos }[] | null;
   ellipsis: boolean;
   pos: Pos;
   fnName?: string; // bound name, for traces

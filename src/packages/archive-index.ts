@@ -162,41 +162,108 @@ function listsKey(files: string[], arch: string): string {
 
 type CachedRow = [string, string, string, string, string, number];
 
+const SHARDS = 256;
+
+function shardOf(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return h % SHARDS;
+}
+
 /**
- * The archive's candidate version of every package, from the cache when the lists have not
- * changed since it was written. Returns an empty map when apt has no lists.
+ * The archive's candidate version of every package. On disk (under the cache dir) as a
+ * sorted name list plus 256 small JSON shards of details, so that listing names or looking
+ * one up does not parse the whole archive.
  */
-export function loadArchive(listsDir: string, cacheDir: string): Map<string, ArchiveEntry> {
+export class ArchiveIndex {
+  private nameList?: string[];
+  private nameSet?: Set<string>;
+  private readonly shards = new Map<number, Record<string, CachedRow>>();
+
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly inMemory?: Map<string, ArchiveEntry>,
+  ) {}
+
+  names(): string[] {
+    if (!this.nameList) {
+      if (this.inMemory) this.nameList = [...this.inMemory.keys()].sort();
+      else {
+        const text = fs.readFileSync(path.join(this.dir!, 'names.txt'), 'utf8');
+        this.nameList = text ? text.split('\n') : [];
+      }
+    }
+    return this.nameList;
+  }
+
+  has(name: string): boolean {
+    if (this.inMemory) return this.inMemory.has(name);
+    if (!this.nameSet) this.nameSet = new Set(this.names());
+    return this.nameSet.has(name);
+  }
+
+  get(name: string): ArchiveEntry | undefined {
+    if (this.inMemory) return this.inMemory.get(name);
+    if (!this.has(name)) return undefined;
+    const k = shardOf(name);
+    let shard = this.shards.get(k);
+    if (!shard) {
+      shard = JSON.parse(fs.readFileSync(path.join(this.dir!, `shard-${k}.json`), 'utf8')) as Record<string, CachedRow>;
+      this.shards.set(k, shard);
+    }
+    const row = shard[name];
+    if (!row) return undefined;
+    const [version, arch, description, filename, sha256, size] = row;
+    return { name, version, arch, description, filename, sha256, size };
+  }
+
+  get size(): number {
+    return this.names().length;
+  }
+}
+
+function writeIndexDir(dir: string, key: string, m: Map<string, ArchiveEntry>): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, '.index-'));
+  try {
+    const shards: Array<Record<string, CachedRow>> = Array.from({ length: SHARDS }, () => ({}));
+    for (const e of m.values()) {
+      shards[shardOf(e.name)][e.name] = [e.version, e.arch, e.description, e.filename, e.sha256, e.size];
+    }
+    shards.forEach((sh, k) => fs.writeFileSync(path.join(tmp, `shard-${k}.json`), JSON.stringify(sh)));
+    fs.writeFileSync(path.join(tmp, 'names.txt'), [...m.keys()].sort().join('\n'));
+    fs.writeFileSync(path.join(tmp, 'key'), key);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * The archive index, from the cache when the lists have not changed since it was written
+ * (else parsed from the lists and cached). Empty when apt has no lists.
+ */
+export function loadArchive(listsDir: string, cacheDir: string): ArchiveIndex {
   const arch = nativeArch();
   const files = packageListFiles(listsDir);
-  if (files.length === 0) return new Map();
+  if (files.length === 0) return new ArchiveIndex(undefined, new Map());
   const key = listsKey(files, arch);
-  const cacheFile = path.join(cacheDir, 'archive-index.json');
+  const dir = path.join(cacheDir, 'archive-index');
   try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; rows: Record<string, CachedRow> };
-    if (cached.key === key) {
-      const m = new Map<string, ArchiveEntry>();
-      for (const name of Object.keys(cached.rows)) {
-        const [version, a, description, filename, sha256, size] = cached.rows[name];
-        m.set(name, { name, version, arch: a, description, filename, sha256, size });
-      }
-      return m;
-    }
+    if (fs.readFileSync(path.join(dir, 'key'), 'utf8') === key) return new ArchiveIndex(dir);
   } catch {
     // missing or unreadable cache: rebuild
   }
   const m = parseArchive(files, arch);
-  const rows: Record<string, CachedRow> = {};
-  for (const e of m.values()) rows[e.name] = [e.version, e.arch, e.description, e.filename, e.sha256, e.size];
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ key, rows }));
-    fs.renameSync(tmp, cacheFile);
+    writeIndexDir(dir, key, m);
   } catch {
     // a read-only cache dir only costs speed
   }
-  return m;
+  return new ArchiveIndex(undefined, m);
 }
 
 /** Files a host-installed package owns, from dpkg's NAME[:ARCH].list (directories included). */

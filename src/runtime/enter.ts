@@ -2,7 +2,8 @@
 // all of the leader's namespaces. Instead of re-quoting argv into a `su -c` string, the
 // arguments are passed as positional parameters to a fixed wrapper, so spaces, quotes, `$`,
 // globs and empty strings reach the program unchanged. The environment is a fresh login
-// environment (env -i + root's login shell with -l, which reads /etc/profile), like `su -l`.
+// environment (nsenter gets only HOME/USER/LOGNAME/SHELL/PATH/TERM, then root's login shell
+// with -l reads /etc/profile), like `su -l`.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 
@@ -28,22 +29,37 @@ export function rootShell(leader: number): string {
   return '/bin/sh';
 }
 
-function loginEnv(leader: number): string[] {
-  const env = ['HOME=/root', 'USER=root', 'LOGNAME=root', `SHELL=${rootShell(leader)}`, `PATH=${SU_PATH}`];
-  if (process.env.TERM) env.push(`TERM=${process.env.TERM}`);
+/** A fresh login environment (what `su -l` gives root), passed as nsenter's whole environment. */
+function loginEnv(shell: string): Record<string, string> {
+  const env: Record<string, string> = { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: shell, PATH: SU_PATH };
+  if (process.env.TERM) env.TERM = process.env.TERM;
   return env;
 }
 
-/** `cd ~` then exec root's login shell running exactly "$@" (no re-quoting). */
-const RUN_WRAPPER = `cd "$HOME" 2>/dev/null || cd /; exec "$SHELL" -l -c 'exec "$@"' "$SHELL" "$@"`;
-const LOGIN_SHELL_WRAPPER = 'cd "$HOME" 2>/dev/null || cd /; exec "$SHELL" -l';
+/**
+ * Root's login shell (-l: reads /etc/profile) does `cd ~`, then execs exactly "$@": the
+ * arguments are positional parameters, never re-parsed by a shell.
+ */
+const RUN_SCRIPT = 'cd "$HOME" 2>/dev/null || cd /; exec "$@"';
+
+export interface EnterCommand {
+  argv: string[];
+  env: Record<string, string>;
+}
 
 export function nsenterArgv(leader: number, inner: string[]): string[] {
   return ['nsenter', '--all', '-t', String(leader), '--', ...inner];
 }
 
-export function runArgv(leader: number, argv: string[]): string[] {
-  return nsenterArgv(leader, ['/usr/bin/env', '-i', ...loginEnv(leader), '/bin/sh', '-c', RUN_WRAPPER, 'nixos-container-run', ...argv]);
+export function runCommand(leader: number, argv: string[]): EnterCommand {
+  const shell = rootShell(leader);
+  return { argv: nsenterArgv(leader, [shell, '-l', '-c', RUN_SCRIPT, shell, ...argv]), env: loginEnv(shell) };
+}
+
+export function rootLoginCommand(leader: number): EnterCommand {
+  const shell = rootShell(leader);
+  // `cd ~` first, then the login shell reading commands from stdin (or the terminal).
+  return { argv: nsenterArgv(leader, ['/bin/sh', '-c', 'cd "$HOME" 2>/dev/null || cd /; exec "$SHELL" -l']), env: loginEnv(shell) };
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
@@ -52,9 +68,9 @@ function signalNumber(sig: NodeJS.Signals): number {
 }
 
 /** Runs argv with the caller's stdio; resolves to its exit status (128+N when killed by signal N). */
-export function execInherit(argv: string[]): Promise<number> {
+export function execInherit(argv: string[], env?: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(argv[0], argv.slice(1), { stdio: 'inherit' });
+    const p = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env: env ?? process.env });
     p.on('error', reject);
     p.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal ?? 'SIGTERM')));
   });
@@ -66,11 +82,13 @@ export function requireLeader(name: string, leader: number | undefined): number 
 }
 
 export async function runIn(leader: number, argv: string[]): Promise<number> {
-  return execInherit(runArgv(leader, argv));
+  const cmd = runCommand(leader, argv);
+  return execInherit(cmd.argv, cmd.env);
 }
 
 export async function rootLoginIn(leader: number): Promise<number> {
-  return execInherit(nsenterArgv(leader, ['/usr/bin/env', '-i', ...loginEnv(leader), '/bin/sh', '-c', LOGIN_SHELL_WRAPPER]));
+  const cmd = rootLoginCommand(leader);
+  return execInherit(cmd.argv, cmd.env);
 }
 
 /**
@@ -80,6 +98,6 @@ export async function rootLoginIn(leader: number): Promise<number> {
  */
 export async function loginIn(name: string, leader: number): Promise<number> {
   if (!process.stdin.isTTY) throw new Error(`login to container '${name}' needs a terminal (use root-login or run without one)`);
-  const env = [`TERM=${process.env.TERM || 'vt220'}`, `PATH=${SU_PATH}`];
-  return execInherit(nsenterArgv(leader, ['/usr/bin/env', '-i', ...env, '/usr/bin/script', '-q', '-e', '-c', '/bin/login', '/dev/null']));
+  const env = { TERM: process.env.TERM || 'vt220', PATH: SU_PATH };
+  return execInherit(nsenterArgv(leader, ['/usr/bin/script', '-q', '-e', '-c', '/bin/login', '/dev/null']), env);
 }

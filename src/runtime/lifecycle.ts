@@ -12,9 +12,9 @@ import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
 import { isAlive, procComm, signalPid, sleep, waitGone } from './proc';
 import { prepareRoot } from './rootfs';
 import {
-  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, removeRecord, RuntimeRecord, runDirOf, withLock,
+  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, removeRecord, RuntimeRecord, runDirOf, specFile,
+  SupervisorSpec, withLock,
 } from './state';
-import type { SupervisorSpec } from './supervisor';
 
 export class RuntimeError extends Error {}
 
@@ -109,11 +109,11 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     const spec: SupervisorSpec = {
       name, paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface, toplevel: c.toplevel,
     };
-    const dir = ensureRunDir(paths, name);
+    ensureRunDir(paths, name);
     fs.rmSync(lastExitFile(paths, name), { force: true });
-    const specFile = path.join(dir, 'spec.json');
-    fs.writeFileSync(specFile, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
-    const sup = spawn(process.execPath, [supervisorScript(), specFile], { detached: true, stdio: 'ignore' });
+    const sf = specFile(paths, name);
+    fs.writeFileSync(sf, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+    const sup = spawn(process.execPath, [supervisorScript(), sf], { detached: true, stdio: 'ignore' });
     let supExited = false;
     sup.on('exit', () => (supExited = true));
     sup.on('error', () => (supExited = true));
@@ -151,6 +151,7 @@ async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (()
 /** SIGKILL to the container's init (the whole pid namespace dies) and to nspawn; waits. */
 async function killContainer(paths: StatePaths, name: string): Promise<void> {
   const i = inspect(paths, name);
+  if (i.rec?.supervisor && i.supervisor) signalPid(i.rec.supervisor.pid, 'SIGTERM'); // no restart
   if (i.rec?.leader && i.leader) signalPid(i.rec.leader.pid, 'SIGKILL');
   if (i.rec?.nspawn && i.nspawn) {
     if (!(await waitGone(i.rec.nspawn, 3000))) signalPid(i.rec.nspawn.pid, 'SIGKILL');
@@ -169,14 +170,19 @@ export interface StopOptions {
 export async function supervisedStop(name: string, paths: StatePaths, opts: StopOptions = {}): Promise<void> {
   await withLock(paths, name, async () => {
     const i = inspect(paths, name);
+    // The supervisor (if alive) must not restart the container after this.
+    if (i.supervisor) signalPid(i.rec!.supervisor!.pid, 'SIGTERM');
     if (!i.nspawn) {
+      if (i.supervisor) await waitGone(i.rec!.supervisor!, 5000);
       await cleanupStale(paths, name);
       return;
     }
     // nspawn turns SIGTERM into SIGRTMIN+3 for the container's systemd: an orderly halt.
     // Before systemd runs (activation still going) nothing handles it: don't wait long then.
+    // (The supervisor forwards its SIGTERM to nspawn; a second SIGTERM would make nspawn
+    // terminate at once instead of halting, so nspawn is signalled directly only without one.)
     const timeout = opts.timeoutMs ?? (i.rec?.ready ? 90_000 : 5000);
-    signalPid(i.rec!.nspawn!.pid, 'SIGTERM');
+    if (!i.supervisor) signalPid(i.rec!.nspawn!.pid, 'SIGTERM');
     if (!(await waitGone(i.rec!.nspawn!, timeout))) {
       process.stderr.write(`container '${name}' did not stop within ${Math.round(timeout / 1000)} s; killing it\n`);
     }

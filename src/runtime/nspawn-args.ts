@@ -97,7 +97,7 @@ export function nspawnCommand(c: ContainerRef, opts: { noRegister: boolean }): N
     ...flags,
     '--notify-ready=yes',
     '--kill-signal=SIGRTMIN+3',
-    '--console=passive',
+    '--console=read-only',
     '--link-journal=no',
     usrFlag,
     `--bind-ro=${c.paths.storeDir}:${c.paths.storeDir}`,

@@ -25,6 +25,41 @@ export interface RuntimeRecord {
   exit?: { code: number | null; signal: string | null };
 }
 
+/** What the supervisor runs (runDir/NAME/spec.json); re-read at every (re)boot. */
+export interface SupervisorSpec {
+  name: string;
+  paths: StatePaths;
+  argv: string[];
+  hostNetwork: string[][];
+  hostIface?: string;
+  toplevel: string;
+}
+
+export function specFile(paths: StatePaths, name: string): string {
+  return path.join(runDirOf(paths, name), 'spec.json');
+}
+
+export function readSpec(file: string): SupervisorSpec {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SupervisorSpec;
+}
+
+/** After a live switch: the next reboot of the running container boots `toplevel`. */
+export function setSpecToplevel(paths: StatePaths, name: string, toplevel: string): void {
+  const file = specFile(paths, name);
+  let spec: SupervisorSpec;
+  try {
+    spec = readSpec(file);
+  } catch {
+    return;
+  }
+  const oldInit = path.join(spec.toplevel, 'init');
+  spec.argv = spec.argv.map((a) => (a === oldInit ? path.join(toplevel, 'init') : a));
+  spec.toplevel = toplevel;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
 export function runDirOf(paths: StatePaths, name: string): string {
   return path.join(paths.runDir, name);
 }

@@ -8,19 +8,12 @@
 // Invoked as: node supervisor.js SPEC.json   (started by lifecycle.ts, detached, setsid)
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import type { StatePaths } from '../state/paths';
 import { applyHostNetwork, removeLinks } from './network';
 import { findLeader, isAlive, procId, signalPid, sleep, waitGone } from './proc';
-import { consoleLog, lastExitFile, readRecord, removeRecord, RuntimeRecord, writeRecord } from './state';
+import {
+  consoleLog, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, SupervisorSpec, writeRecord,
+} from './state';
 
-export interface SupervisorSpec {
-  name: string;
-  paths: StatePaths;
-  argv: string[];
-  hostNetwork: string[][];
-  hostIface?: string;
-  toplevel: string;
-}
 
 function log(fd: number, msg: string): void {
   try {
@@ -55,18 +48,20 @@ async function waitForBoot(leader: number, alive: () => boolean): Promise<string
   });
 }
 
-async function main(): Promise<void> {
-  const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as SupervisorSpec;
-  const { name, paths } = spec;
-  const logFd = fs.openSync(consoleLog(paths, name), 'w', 0o600);
-  process.on('SIGHUP', () => {});
-  process.on('SIGINT', () => {});
+type Exit = { code: number | null; signal: string | null };
 
+let stopRequested = false;
+let currentChild: ReturnType<typeof spawn> | undefined;
+
+/** One nspawn run: spawn, record, network, readiness, and cleanup when it exits. */
+async function runOnce(spec: SupervisorSpec, logFd: number): Promise<Exit> {
+  const { name, paths } = spec;
   const child = spawn(spec.argv[0], spec.argv.slice(1), {
     stdio: ['ignore', logFd, logFd],
     env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
   });
-  let exited: { code: number | null; signal: string | null } | undefined;
+  currentChild = child;
+  let exited: Exit | undefined;
   const exitP = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => {
       exited = { code, signal };
@@ -78,10 +73,7 @@ async function main(): Promise<void> {
       resolve();
     });
   });
-  // SIGTERM to the supervisor means "stop": pass it on to nspawn.
-  process.on('SIGTERM', () => {
-    if (child.pid) signalPid(child.pid, 'SIGTERM');
-  });
+  if (stopRequested && child.pid) signalPid(child.pid, 'SIGTERM');
 
   const rec: RuntimeRecord = {
     name,
@@ -94,6 +86,7 @@ async function main(): Promise<void> {
   if (rec.nspawn) writeRecord(paths, rec);
 
   const alive = () => exited === undefined;
+  const t0 = Date.now();
   // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
   while (alive() && child.pid) {
     const l = findLeader(child.pid);
@@ -105,6 +98,7 @@ async function main(): Promise<void> {
   }
   if (alive() && rec.leader) {
     writeRecord(paths, rec);
+    log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
     for (let attempt = 0; attempt < 50 && alive(); attempt++) {
       const errors = applyHostNetwork(spec.hostNetwork);
       if (errors.length === 0) break;
@@ -113,6 +107,7 @@ async function main(): Promise<void> {
     }
     const state = await waitForBoot(rec.leader.pid, alive);
     if (alive()) {
+      log(logFd, `container reported '${state}' (${Date.now() - t0} ms)`);
       rec.ready = state === 'running' || state === 'degraded';
       if (!rec.ready) rec.bootState = state;
       writeRecord(paths, rec);
@@ -127,14 +122,39 @@ async function main(): Promise<void> {
     await waitGone(rec.leader, 5000);
   }
   removeLinks(name);
-  try {
-    fs.writeFileSync(lastExitFile(paths, name), JSON.stringify({ ...exited, at: new Date().toISOString() }) + '\n');
-  } catch {
-    /* run dir removed */
-  }
   const now = readRecord(paths, name);
   if (now && now.nspawn && rec.nspawn && now.nspawn.pid === rec.nspawn.pid && now.nspawn.start === rec.nspawn.start) {
     removeRecord(paths, name);
+  }
+  return exited!;
+}
+
+async function main(): Promise<void> {
+  const specPath = process.argv[2];
+  const { name, paths } = readSpec(specPath);
+  // O_APPEND: nspawn and the container may reopen the file; every write must land at the end.
+  fs.writeFileSync(consoleLog(paths, name), '', { mode: 0o600 });
+  const logFd = fs.openSync(consoleLog(paths, name), 'a');
+  process.on('SIGHUP', () => {});
+  process.on('SIGINT', () => {});
+  // SIGTERM to the supervisor means "stop": no more restarts, and nspawn gets it too.
+  process.on('SIGTERM', () => {
+    stopRequested = true;
+    if (currentChild?.pid) signalPid(currentChild.pid, 'SIGTERM');
+  });
+  for (;;) {
+    const exit = await runOnce(readSpec(specPath), logFd); // re-read: a live switch may have changed it
+    try {
+      fs.writeFileSync(lastExitFile(paths, name), JSON.stringify({ ...exit, at: new Date().toISOString() }) + '\n');
+    } catch {
+      /* run dir removed */
+    }
+    // Exit status 133: the container rebooted (upstream: RestartForceExitStatus=133).
+    if (exit.code === 133 && !stopRequested) {
+      log(logFd, 'the container rebooted; starting it again');
+      continue;
+    }
+    break;
   }
   fs.closeSync(logFd);
 }

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ContainerRef } from './types';
 import { RuntimeError } from './lifecycle';
+import { readRecord, setSpecToplevel, writeRecord } from './state';
 
 export interface SwitchReport {
   stopped: string[];
@@ -158,5 +159,9 @@ export async function switchLive(c: ContainerRef, leader: number, oldToplevel: s
   const toStart = candidates.filter((u) => wantedBy(newDir, u).some((t) => isActive(targetStates.get(t))));
   if (toStart.length) inContainer(leader, ['/usr/bin/systemctl', 'start', '--', ...toStart], ctx('starting units'), true);
   report.started.push(...toStart);
+  // A reboot inside the container now boots the new system.
+  setSpecToplevel(c.paths, name, c.toplevel);
+  const rec = readRecord(c.paths, name);
+  if (rec && rec.leader?.pid === leader) writeRecord(c.paths, { ...rec, toplevel: c.toplevel });
   return report;
 }

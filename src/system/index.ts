@@ -19,6 +19,16 @@
 // Unit files carry NixOS' switch hints: X-RestartIfChanged=false, X-ReloadIfChanged=true,
 // X-StopIfChanged=false, so the runtime can switch a live container without knowing Nix.
 import type { StatePaths } from '../state/paths';
+import { ConfigError, asConfigError, evaluateConfig, selectPath } from './evaluate';
+import type { PackageProvider } from './host';
+import { checkManifest } from './manifest';
+import { currentSystem, listGenerations, setGeneration, switchGeneration, Generation } from './profiles';
+import { buildToplevel } from './toplevel';
+
+export type { PackageProvider } from './host';
+export type { Manifest } from './manifest';
+export { listGenerations, switchGeneration, Generation };
+export { buildToplevel } from './toplevel';
 
 export interface BuildRequest {
   /** The container's configuration.nix (a NixOS module file). */
@@ -26,6 +36,8 @@ export interface BuildRequest {
   paths: StatePaths;
   /** Search path entries (-I), in order. */
   searchPath?: string[];
+  /** Package source; default: the host distribution's archive (src/packages). Tests pass their own. */
+  packages?: PackageProvider;
 }
 
 export interface BuildResult {
@@ -38,16 +50,34 @@ export interface BuildResult {
 /** A configuration that fails to evaluate or build. `message` is the full user-facing text. */
 export class BuildError extends Error {}
 
-export function buildSystem(_req: BuildRequest): BuildResult {
-  throw new BuildError('error: building systems is not implemented yet');
+function asBuildError(e: unknown): Error {
+  const c = asConfigError(e);
+  return c instanceof ConfigError ? new BuildError(c.message) : c;
+}
+
+export function buildSystem(req: BuildRequest): BuildResult {
+  try {
+    const { ev, ctx, nixos } = evaluateConfig(req);
+    const manifestValue = selectPath(nixos, ['config', 'system', 'build', 'manifest']);
+    if (manifestValue === undefined) throw new BuildError('error: attribute \'system.build.manifest\' missing');
+    const manifest = checkManifest(ev.toJS(manifestValue));
+    const toplevel = buildToplevel({ manifest, storeDir: req.paths.storeDir, realizedLayers: ctx.realizedLayers });
+    return { toplevel, warnings: manifest.warnings };
+  } catch (e) {
+    throw asBuildError(e);
+  }
 }
 
 /** Makes `toplevel` the current generation of container `name`'s profile; returns its number. */
-export function setProfileGeneration(_paths: StatePaths, _name: string, _toplevel: string): number {
-  throw new BuildError('error: profiles are not implemented yet');
+export function setProfileGeneration(paths: StatePaths, name: string, toplevel: string): number {
+  try {
+    return setGeneration(paths, name, toplevel);
+  } catch (e) {
+    throw new BuildError(`error: cannot update the profile of container '${name}': ${(e as Error).message}`);
+  }
 }
 
 /** The toplevel of the current generation of container `name`, if any. */
-export function profileSystem(_paths: StatePaths, _name: string): string | undefined {
-  return undefined;
+export function profileSystem(paths: StatePaths, name: string): string | undefined {
+  return currentSystem(paths, name);
 }

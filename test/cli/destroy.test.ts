@@ -18,7 +18,6 @@ function fakeContainer(name: string, confText = 'PRIVATE_NETWORK=1\nHOST_ADDRESS
   fs.mkdirSync(path.join(root, 'etc', 'nixos'), { recursive: true });
   fs.writeFileSync(path.join(root, 'etc', 'nixos', 'configuration.nix'), '{ ... }: { }\n');
   fs.mkdirSync(path.join(root, 'var', 'lib', 'private'), { recursive: true });
-  fs.symlinkAt?.toString();
   fs.symlinkSync('/etc/passwd', path.join(root, 'etc', 'link-to-host'));
   fs.mkdirSync(sb.profile(name), { recursive: true });
   const top = sb.fakeToplevel(name);

@@ -55,3 +55,36 @@ export function nixEvalJson(expr: string): unknown {
   if (r.status !== 0) throw new Error('nix-instantiate failed: ' + r.stderr);
   return JSON.parse(Buffer.from(r.stdout, 'latin1').toString('utf8'));
 }
+
+/** Prints a neutral tree the way `nix-instantiate --eval --strict` prints values.
+ *  Trees: null/boolean/string/bigint, {float}, arrays, {object: Map} / {table: Map},
+ *  {datetime} (printed as Nix's `{ _type = "timestamp"; value = ...; }`). */
+export function printNixLike(v: unknown, fmtFloat: (x: number, negNan?: boolean) => string): string {
+  if (v === null) return 'null';
+  if (v === true) return 'true';
+  if (v === false) return 'false';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'string') return nixPrintStr(v);
+  if (Array.isArray(v)) return v.length === 0 ? '[ ]' : '[ ' + v.map((x) => printNixLike(x, fmtFloat)).join(' ') + ' ]';
+  const o = v as Record<string, unknown>;
+  if ('float' in o) return fmtFloat(o.float as number, o.negativeNan === true);
+  if ('datetime' in o) return printNixLike(new Map<string, unknown>([['_type', 'timestamp'], ['value', o.datetime]]), fmtFloat);
+  const m: Map<string, unknown> = (o.object ?? o.table ?? v) as Map<string, unknown>;
+  const keys = [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (keys.length === 0) return '{ }';
+  return '{ ' + keys.map((k) => `${/^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(k) ? k : nixPrintStr(k)} = ${printNixLike(m.get(k), fmtFloat)}; `).join('') + '}';
+}
+
+export function nixPrintStr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"' || c === '\\') out += '\\' + c;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c === '$' && s[i + 1] === '{') out += '\\$';
+    else out += c;
+  }
+  return out + '"';
+}

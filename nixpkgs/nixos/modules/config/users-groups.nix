@@ -88,8 +88,6 @@ in {
     allowNoPasswordLogin = mkOption { type = types.bool; default = false; description = "Disable checking that at least the root user or a user in the wheel group can log in."; };
   };
 
-  options.system.build.usersManifest = mkOption { internal = true; type = types.unspecified; description = "Users and groups as the build manifest carries them."; };
-
   config = {
     users.users = {
       root = { uid = ids.uids.root; description = "System administrator"; home = "/root"; shell = mkDefault cfg.defaultUserShell; group = "root"; };

@@ -28,10 +28,5 @@ in {
       configuration is activated. They must be idempotent.
     '';
   };
-  options.system.build.activationSnippets = mkOption {
-    internal = true;
-    type = types.listOf types.unspecified;
-    description = "The activation snippets in order: { name; text; }.";
-  };
   config.system.build.activationSnippets = map (n: { name = n; text = scripts.${n}.text; }) ordered;
 }

@@ -31,11 +31,6 @@ in {
     example = { "nginx/extra.conf".text = "..."; };
     description = "Set of files that have to be linked in {file}`/etc`.";
   };
-  options.system.build.etcEntries = mkOption {
-    internal = true;
-    type = types.listOf types.unspecified;
-    description = "The enabled /etc entries, as the build manifest carries them.";
-  };
   config.system.build.etcEntries = map (e: {
     inherit (e) target mode user group;
     text = e.text;

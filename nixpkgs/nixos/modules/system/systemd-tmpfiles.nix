@@ -25,16 +25,15 @@ with lib;
       description = "Declarative tmpfiles rules: settings.<config>.<path>.<type> = { mode; user; group; age; argument; }.";
     };
   };
-  config = {
-    environment.etc."tmpfiles.d/00-nixos.conf" = mkIf (config.systemd.tmpfiles.rules != [ ]) {
+  config.environment.etc = mkMerge [ {
+    "tmpfiles.d/00-nixos.conf" = mkIf (config.systemd.tmpfiles.rules != [ ]) {
       text = ''
         # Generated from systemd.tmpfiles.rules.
         ${concatStringsSep "\n" config.systemd.tmpfiles.rules}
       '';
     };
-    environment.etc = mapAttrs' (cname: paths: nameValuePair "tmpfiles.d/${cname}.conf" {
+  } (mapAttrs' (cname: paths: nameValuePair "tmpfiles.d/${cname}.conf" {
       text = concatStrings (mapAttrsToList (p: types': concatStrings (mapAttrsToList (t: r:
         "${t} ${p} ${r.mode} ${r.user} ${r.group} ${r.age} ${r.argument}\n") types')) paths);
-    }) config.systemd.tmpfiles.settings;
-  };
+    }) config.systemd.tmpfiles.settings) ];
 }

@@ -1,0 +1,154 @@
+// Runtime benchmarks, each side by side with the raw tool doing the same work:
+//   start-to-ready   startContainer()            vs  systemd-nspawn -b of the same root (same
+//                                                    binds and veth), ready = is-system-running
+//   run NAME -- true runInContainer(['true'])    vs  nsenter --all -t LEADER -- true
+//   stop             stopContainer()             vs  SIGTERM to raw nspawn, wait for exit
+//   many (optional, BENCH_RUNTIME_MANY=30): N containers started at once, then idle memory.
+// Needs root and systemd-nspawn; prints a reason and exits 0 otherwise.
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { statePaths, StatePaths } from '../src/state/paths';
+import * as rt from '../src/runtime';
+import { findLeader, sleep } from '../src/runtime/proc';
+import { buildFixtureToplevel } from '../test/runtime/fixture-toplevel';
+
+const REPS = Number(process.env.BENCH_RUNTIME_REPS || 5);
+const RUNS = Number(process.env.BENCH_RUNTIME_RUNS || 30);
+const MANY = Number(process.env.BENCH_RUNTIME_MANY || 0);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+function row(what: string, ours: number[], ref: number[]): void {
+  const o = median(ours);
+  const r = median(ref);
+  process.stdout.write(`${what.padEnd(22)} ours ${fmt(o).padStart(10)}   raw ${fmt(r).padStart(10)}   ratio ${(o / r).toFixed(2)}x\n`);
+}
+
+function conf(i: number): rt.ContainerConfig {
+  return { PRIVATE_NETWORK: '1', HOST_ADDRESS: `10.235.${i}.1`, LOCAL_ADDRESS: `10.235.${i}.2` };
+}
+
+interface Raw {
+  child: ReturnType<typeof spawn>;
+  leader: number;
+}
+
+/** The reference: plain `systemd-nspawn -b` of the root our runtime prepared, same binds. */
+async function rawStart(paths: StatePaths, name: string): Promise<Raw> {
+  const root = rt.containerRoot(paths, name);
+  const child = spawn('systemd-nspawn', [
+    '--register=no', '--keep-unit', '-M', name, '-D', root, '--private-network', '--network-veth',
+    '--bind-ro=/usr', `--bind-ro=${paths.storeDir}:${paths.storeDir}`, '--console=read-only', '--link-journal=no', '-b',
+  ], { stdio: 'ignore' });
+  let leader: number | undefined;
+  while ((leader = findLeader(child.pid!)) === undefined) await sleep(5);
+  while (!fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) await sleep(5);
+  spawnSync('nsenter', ['--all', '-t', String(leader), '--', '/usr/bin/systemctl', 'is-system-running', '--wait']);
+  return { child, leader };
+}
+
+async function rawStop(r: Raw): Promise<void> {
+  const done = new Promise((res) => r.child.on('exit', res));
+  r.child.kill('SIGTERM');
+  await done;
+}
+
+function memAvailableKiB(): number {
+  const m = /MemAvailable:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0 || spawnSync('systemd-nspawn', ['--version']).status !== 0) {
+    process.stdout.write('skipped: needs root and systemd-nspawn\n');
+    return;
+  }
+  process.env.NIXOS_CONTAINER_SUPERVISOR = '1';
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-bench-'));
+  const paths = statePaths({ NIXOS_CONTAINER_ROOT: tmp });
+  fs.mkdirSync(paths.storeDir, { recursive: true });
+  const names: string[] = [];
+  try {
+    const T = buildFixtureToplevel(paths, { hostname: 'bench', greeting: 'bench' });
+    const c: rt.ContainerRef = { name: 'bench', paths, conf: conf(1), toplevel: T };
+    names.push('bench');
+    await rt.startContainer(c); // warm-up; also populates the root's /etc for the raw boots
+    await rt.stopContainer('bench', paths);
+
+    const oursStart: number[] = [], rawStartT: number[] = [], oursStop: number[] = [], rawStopT: number[] = [];
+    const oursRun: number[] = [], rawRun: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      let t = performance.now();
+      await rt.startContainer(c);
+      oursStart.push(performance.now() - t);
+      const leader = rt.leaderPid('bench', paths)!;
+      if (i === 0) {
+        for (let k = 0; k < RUNS; k++) {
+          t = performance.now();
+          await rt.runInContainer('bench', paths, ['true']);
+          oursRun.push(performance.now() - t);
+          t = performance.now();
+          spawnSync('nsenter', ['--all', '-t', String(leader), '--', 'true'], { stdio: 'inherit' });
+          rawRun.push(performance.now() - t);
+        }
+      }
+      t = performance.now();
+      await rt.stopContainer('bench', paths);
+      oursStop.push(performance.now() - t);
+
+      t = performance.now();
+      const raw = await rawStart(paths, 'bench');
+      rawStartT.push(performance.now() - t);
+      t = performance.now();
+      await rawStop(raw);
+      rawStopT.push(performance.now() - t);
+      rt.removeNetworkLeftovers('bench');
+    }
+    process.stdout.write(`medians of ${REPS} boots / ${RUNS} runs (fixture system, private veth network)\n`);
+    row('start-to-ready', oursStart, rawStartT);
+    row('run NAME -- true', oursRun, rawRun);
+    row('stop', oursStop, rawStopT);
+
+    if (MANY > 0) {
+      const refs: rt.ContainerRef[] = [];
+      for (let i = 0; i < MANY; i++) {
+        const name = `many${i}`;
+        names.push(name);
+        refs.push({ name, paths, conf: conf(10 + i), toplevel: T });
+      }
+      const before = memAvailableKiB();
+      let t = performance.now();
+      await Promise.all(refs.map((r) => rt.startContainer(r, { timeoutMs: 300_000 })));
+      const oursMany = performance.now() - t;
+      await sleep(5000);
+      const perContainer = (before - memAvailableKiB()) / MANY / 1024;
+      t = performance.now();
+      await Promise.all(refs.map((r) => rt.stopContainer(r.name, paths)));
+      const oursManyStop = performance.now() - t;
+      t = performance.now();
+      const raws = await Promise.all(refs.map((r) => rawStart(paths, r.name)));
+      const rawMany = performance.now() - t;
+      await sleep(5000);
+      const rawPer = (before - memAvailableKiB()) / MANY / 1024;
+      t = performance.now();
+      await Promise.all(raws.map(rawStop));
+      const rawManyStop = performance.now() - t;
+      for (const r of refs) rt.removeNetworkLeftovers(r.name);
+      row(`${MANY} at once: start`, [oursMany], [rawMany]);
+      row(`${MANY} at once: stop`, [oursManyStop], [rawManyStop]);
+      process.stdout.write(`idle memory per container: ours ${perContainer.toFixed(1)} MiB, raw ${rawPer.toFixed(1)} MiB (MemAvailable delta)\n`);
+    } else {
+      process.stdout.write('(set BENCH_RUNTIME_MANY=30 for the many-containers run)\n');
+    }
+  } finally {
+    await Promise.allSettled(names.map((n) => rt.terminateContainer(n, paths)));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,945 @@
+// The builtins of Nix 2.8 (plus a few newer ones used by the language tests).
+import * as fs from 'fs';
+import * as nodePath from 'path';
+import * as crypto from 'crypto';
+import { NixError } from './errors';
+import {
+  EvalContext,
+  arith,
+  callValue,
+  coerceToPath,
+  coerceToString,
+  coerceToStringValue,
+  eqValues,
+  force,
+  forceAttrs,
+  forceBool,
+  forceFunction,
+  forceInt,
+  forceList,
+  forceNumber,
+  forceStringNoCtx,
+  forceStringValue,
+  getAttrOrThrow,
+  lessThan,
+  mkValueThunk,
+  normBig,
+  numVal,
+  typeError,
+} from './runtime';
+import { forceDeep, printValue, toJSON, toXML } from './printer';
+import { posixRegex, versions, jsonParse, toml, storePath } from './support';
+import {
+  Env,
+  Lambda,
+  NixAttrs,
+  NixFloat,
+  NixPath,
+  NixString,
+  Primop,
+  PrimopApp,
+  Thunk,
+  Value,
+  ctxOf,
+  fromUtf8,
+  mkStr,
+  toUtf8,
+  typeOf,
+  showType,
+} from './values';
+import { updateAttrs } from './compile';
+
+/** Names reachable without the `builtins.` prefix (besides the `__name` forms). */
+export const GLOBAL_NAMES = [
+  'abort', 'baseNameOf', 'builtins', 'derivation', 'derivationStrict', 'dirOf', 'false', 'fetchGit',
+  'fetchMercurial', 'fetchTarball', 'fetchTree', 'fromTOML', 'import', 'isNull', 'map', 'null',
+  'placeholder', 'removeAttrs', 'scopedImport', 'throw', 'toString', 'true',
+];
+
+const DUMMY_ENV = new Env(null, []);
+
+export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
+  return new Thunk(() => {
+    let r = f;
+    for (const a of args) r = force(callValue(ev, r, a));
+    return r;
+  }, DUMMY_ENV);
+}
+
+function str(v: Value): string {
+  return forceStringNoCtx(v);
+}
+
+function bool(v: Value): boolean {
+  return forceBool(v);
+}
+
+function callBool(ev: EvalContext, f: Value, ...args: Value[]): boolean {
+  let r = f;
+  for (const a of args) r = callValue(ev, r, a);
+  const b = force(r);
+  if (typeof b !== 'boolean') throw typeError('a Boolean', b);
+  return b;
+}
+
+function call(ev: EvalContext, f: Value, ...args: Value[]): Value {
+  let r = f;
+  for (const a of args) r = callValue(ev, r, a);
+  return force(r);
+}
+
+function attrs(entries: [string, Value][]): NixAttrs {
+  return new NixAttrs(new Map(entries));
+}
+
+function toBigInt(v: number | bigint): bigint {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+function bitOp(a: number | bigint, b: number | bigint, op: '&' | '|' | '^'): number | bigint {
+  const x = toBigInt(a);
+  const y = toBigInt(b);
+  const r = op === '&' ? x & y : op === '|' ? x | y : x ^ y;
+  return normBig(BigInt.asIntN(64, r), 'bit operation');
+}
+
+function dirOfStr(s: string): string {
+  const p = s.lastIndexOf('/');
+  if (p < 0) return '.';
+  if (p === 0) return '/';
+  return s.slice(0, p);
+}
+
+function baseNameOfStr(s: string): string {
+  let end = s.length;
+  if (end > 0 && s[end - 1] === '/') end--;
+  const p = s.lastIndexOf('/', end - 1);
+  return s.slice(p + 1, end);
+}
+
+const HASH_ALGOS: Record<string, string> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
+
+function hashAlgo(name: string): string {
+  const a = HASH_ALGOS[name];
+  if (!a) throw new NixError(`unknown hash algorithm '${name}'`);
+  return a;
+}
+
+/** Convert a neutral JS tree (from json-parse / toml) into Nix values. */
+export function neutralToValue(x: unknown): Value {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'boolean') return x;
+  if (typeof x === 'bigint') return normBig(x, 'conversion');
+  if (typeof x === 'number') return Number.isInteger(x) ? x : new NixFloat(x);
+  if (typeof x === 'string') return x; // json-parse / toml produce byte strings
+  if (Array.isArray(x)) return x.map(neutralToValue);
+  if (x instanceof Map) {
+    const m = new Map<string, Value>();
+    for (const [k, v] of x) m.set(String(k), neutralToValue(v));
+    return new NixAttrs(m);
+  }
+  if (typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length && keys[0] === 'float' && typeof o.float === 'number') return new NixFloat(o.float);
+    if (keys.length === 1 && (keys[0] === 'object' || keys[0] === 'table') && o[keys[0]] instanceof Map) return neutralToValue(o[keys[0]]);
+    if (keys.includes('datetime') && typeof o.datetime === 'string')
+      return new NixAttrs(new Map<string, Value>([['_type', 'timestamp'], ['value', o.datetime]]));
+    if (keys.length === 1 && keys[0] === 'int' && (typeof o.int === 'bigint' || typeof o.int === 'number')) return neutralToValue(o.int);
+    const m = new Map<string, Value>();
+    for (const k of keys) m.set(fromUtf8(k), neutralToValue(o[k]));
+    return new NixAttrs(m);
+  }
+  return null;
+}
+
+function listElems(v: Value): Value[] {
+  return forceList(v);
+}
+
+/** Stable merge sort with a Nix comparator (a < b). */
+function mergeSort(ev: EvalContext, cmp: Value, xs: Value[]): Value[] {
+  const n = xs.length;
+  if (n < 2) return xs.slice();
+  let a = xs.slice();
+  let b = new Array<Value>(n);
+  const less = (x: Value, y: Value): boolean => callBool(ev, cmp, x, y);
+  // insertion sort small runs
+  const RUN = 8;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = a[i];
+      let j = i - 1;
+      while (j >= lo && less(x, a[j])) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = x;
+    }
+  }
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (less(a[j], a[i])) b[k++] = a[j++];
+        else b[k++] = a[i++];
+      }
+      while (i < mid) b[k++] = a[i++];
+      while (j < hi) b[k++] = a[j++];
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+function notSupported(name: string): (args: Value[]) => Value {
+  return () => {
+    throw new NixError(`'builtins.${name}' is not supported by this evaluator (it needs a Nix daemon or network access)`);
+  };
+}
+
+export function readFileType(p: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    throw new NixError(`getting status of '${p}': No such file or directory`);
+  }
+  if (st.isFile()) return 'regular';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'unknown';
+}
+
+export function makeBuiltins(ev: EvalContext): Map<string, Value> {
+  const B = new Map<string, Value>();
+  const def = (name: string, arity: number, fn: (a: Value[], ev: EvalContext) => Value) => {
+    B.set(name, new Primop(name, arity, fn));
+  };
+
+  // ---------------------------------------------------------------- constants
+  B.set('true', true);
+  B.set('false', false);
+  B.set('null', null);
+  B.set('langVersion', 6);
+  B.set('nixVersion', '2.8.0');
+  B.set('currentSystem', 'x86_64-linux');
+  B.set('storeDir', ev.storeDir);
+  B.set('currentTime', Math.floor(Date.now() / 1000));
+
+  // ---------------------------------------------------------------- errors / debugging
+  def('abort', 1, ([m]) => {
+    const s = coerceToString(ev, m, null, { coerceMore: true });
+    throw new NixError(`evaluation aborted with the following error message: '${s}'`, null, 'abort');
+  });
+  def('throw', 1, ([m]) => {
+    const s = coerceToString(ev, m, null, { coerceMore: true });
+    throw new NixError(s, null, 'throw');
+  });
+  def('addErrorContext', 2, ([c, e]) => {
+    try {
+      return force(e);
+    } catch (err) {
+      if (err instanceof NixError && ev.showTrace) {
+        try {
+          err.addTrace(coerceToString(ev, c, null, { coerceMore: true }), null);
+        } catch {
+          /* ignore */
+        }
+      }
+      throw err;
+    }
+  });
+  def('trace', 2, ([m, e]) => {
+    const v = force(m);
+    const text = typeof v === 'string' ? v : v instanceof NixString ? v.s : printValue(v, false);
+    ev.traceOut('trace: ' + text);
+    return force(e);
+  });
+  def('traceVerbose', 2, ([, e]) => force(e));
+  def('warn', 2, ([m, e]) => {
+    const v = force(m);
+    if (!(typeof v === 'string' || v instanceof NixString)) throw typeError('a string', v);
+    ev.traceOut('evaluation warning: ' + (typeof v === 'string' ? v : v.s));
+    return force(e);
+  });
+  def('break', 1, ([e]) => force(e));
+  def('tryEval', 1, ([e]) => {
+    try {
+      const v = force(e);
+      return attrs([
+        ['success', true],
+        ['value', v],
+      ]);
+    } catch (err) {
+      if (err instanceof NixError && err.catchable) {
+        return attrs([
+          ['success', false],
+          ['value', false],
+        ]);
+      }
+      throw err;
+    }
+  });
+  def('seq', 2, ([a, b]) => {
+    force(a);
+    return force(b);
+  });
+  def('deepSeq', 2, ([a, b]) => {
+    forceDeep(a);
+    return force(b);
+  });
+
+  // ---------------------------------------------------------------- types
+  def('typeOf', 1, ([v]) => typeOf(force(v)));
+  def('isNull', 1, ([v]) => force(v) === null);
+  def('isBool', 1, ([v]) => typeof force(v) === 'boolean');
+  def('isInt', 1, ([v]) => {
+    const x = force(v);
+    return typeof x === 'number' || typeof x === 'bigint';
+  });
+  def('isFloat', 1, ([v]) => force(v) instanceof NixFloat);
+  def('isString', 1, ([v]) => {
+    const x = force(v);
+    return typeof x === 'string' || x instanceof NixString;
+  });
+  def('isPath', 1, ([v]) => force(v) instanceof NixPath);
+  def('isList', 1, ([v]) => Array.isArray(force(v)));
+  def('isAttrs', 1, ([v]) => force(v) instanceof NixAttrs);
+  def('isFunction', 1, ([v]) => {
+    const x = force(v);
+    return x instanceof Lambda || x instanceof Primop || x instanceof PrimopApp;
+  });
+
+  // ---------------------------------------------------------------- arithmetic
+  def('add', 2, ([a, b]) => arith('+', forceNumber(a), forceNumber(b), null));
+  def('sub', 2, ([a, b]) => arith('-', forceNumber(a), forceNumber(b), null));
+  def('mul', 2, ([a, b]) => arith('*', forceNumber(a), forceNumber(b), null));
+  def('div', 2, ([a, b]) => arith('/', forceNumber(a), forceNumber(b), null));
+  def('lessThan', 2, ([a, b]) => lessThan(ev, a, b));
+  def('bitAnd', 2, ([a, b]) => bitOp(forceInt(a), forceInt(b), '&'));
+  def('bitOr', 2, ([a, b]) => bitOp(forceInt(a), forceInt(b), '|'));
+  def('bitXor', 2, ([a, b]) => bitOp(forceInt(a), forceInt(b), '^'));
+  const round = (f: (x: number) => number) => ([v]: Value[]) => {
+    const x = forceNumber(v);
+    if (typeof x === 'number' || typeof x === 'bigint') return x;
+    const r = f(x.v);
+    if (!Number.isFinite(r)) throw new NixError(`cannot convert ${r} to an integer`);
+    return Number.isSafeInteger(r) ? r : normBig(BigInt(r), 'rounding');
+  };
+  def('ceil', 1, round(Math.ceil));
+  def('floor', 1, round(Math.floor));
+
+  // ---------------------------------------------------------------- attrsets
+  def('attrNames', 1, ([a]) => forceAttrs(a).keys().slice());
+  def('attrValues', 1, ([a]) => {
+    const s = forceAttrs(a);
+    return s.keys().map((k) => s.get(k)!);
+  });
+  def('getAttr', 2, ([n, a]) => force(getAttrOrThrow(forceAttrs(a), str(n))));
+  def('hasAttr', 2, ([n, a]) => forceAttrs(a).has(str(n)));
+  def('removeAttrs', 2, ([a, l]) => {
+    const s = forceAttrs(a);
+    const names = listElems(l);
+    if (names.length === 0) return s;
+    const m = new Map(s.m);
+    let changed = false;
+    for (const n of names) changed = m.delete(str(n)) || changed;
+    if (!changed) return s;
+    const r = new NixAttrs(m);
+    r.pos = s.pos;
+    return r;
+  });
+  def('intersectAttrs', 2, ([a, b]) => {
+    const x = forceAttrs(a);
+    const y = forceAttrs(b);
+    const m = new Map<string, Value>();
+    if (x.size < y.size) {
+      for (const k of x.m.keys()) {
+        const v = y.get(k);
+        if (v !== undefined) m.set(k, v);
+      }
+    } else for (const [k, v] of y.m) if (x.has(k)) m.set(k, v);
+    const r = new NixAttrs(m);
+    r.pos = y.pos;
+    return r;
+  });
+  def('listToAttrs', 1, ([l]) => {
+    const m = new Map<string, Value>();
+    for (const e of listElems(l)) {
+      const a = forceAttrs(e);
+      const n = str(getAttrOrThrow(a, 'name'));
+      if (!m.has(n)) m.set(n, getAttrOrThrow(a, 'value'));
+    }
+    return new NixAttrs(m);
+  });
+  def('mapAttrs', 2, ([f, a]) => {
+    const s = forceAttrs(a);
+    const m = new Map<string, Value>();
+    for (const [k, v] of s.m) m.set(k, lazyApply(ev, f, [k, v]));
+    const r = new NixAttrs(m);
+    r.pos = s.pos;
+    return r;
+  });
+  def('catAttrs', 2, ([n, l]) => {
+    const name = str(n);
+    const out: Value[] = [];
+    for (const e of listElems(l)) {
+      const v = forceAttrs(e).get(name);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  });
+  def('zipAttrsWith', 2, ([f, l]) => {
+    const groups = new Map<string, Value[]>();
+    for (const e of listElems(l)) {
+      for (const [k, v] of forceAttrs(e).m) {
+        let g = groups.get(k);
+        if (!g) groups.set(k, (g = []));
+        g.push(v);
+      }
+    }
+    const m = new Map<string, Value>();
+    for (const [k, vs] of groups) m.set(k, lazyApply(ev, f, [k, vs]));
+    return new NixAttrs(m);
+  });
+  def('functionArgs', 1, ([f]) => {
+    const x = force(f);
+    if (x instanceof Lambda) {
+      if (!x.info.formals) return NixAttrs.EMPTY;
+      const r = new NixAttrs(new Map(x.info.formals.map((fm) => [fm.name, fm.hasDefault] as [string, Value])));
+      const pm = new Map();
+      for (const fm of x.info.formals) if (fm.pos) pm.set(fm.name, fm.pos);
+      r.pos = pm;
+      return r;
+    }
+    if (x instanceof Primop || x instanceof PrimopApp) return NixAttrs.EMPTY;
+    throw typeError('a function', x);
+  });
+  def('unsafeGetAttrPos', 2, ([n, a]) => {
+    const name = str(n);
+    const s = forceAttrs(a);
+    const p = s.pos?.get(name);
+    if (!p || !s.has(name)) return null;
+    return attrs([
+      ['column', p.col],
+      ['file', p.src.file],
+      ['line', p.line],
+    ]);
+  });
+  def('groupBy', 2, ([f, l]) => {
+    const groups = new Map<string, Value[]>();
+    for (const e of listElems(l)) {
+      const k = str(call(ev, f, e));
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(e);
+    }
+    return new NixAttrs(new Map(groups));
+  });
+
+  // ---------------------------------------------------------------- lists
+  def('length', 1, ([l]) => listElems(l).length);
+  def('head', 1, ([l]) => {
+    const xs = listElems(l);
+    if (xs.length === 0) throw new NixError("list index 0 is out of bounds");
+    return force(xs[0]);
+  });
+  def('tail', 1, ([l]) => {
+    const xs = listElems(l);
+    if (xs.length === 0) throw new NixError("'tail' called on an empty list");
+    return xs.slice(1);
+  });
+  def('elemAt', 2, ([l, n]) => {
+    const xs = listElems(l);
+    const i = forceInt(n);
+    if (typeof i !== 'number' || i < 0 || i >= xs.length) throw new NixError(`list index ${i} is out of bounds`);
+    return force(xs[i]);
+  });
+  def('elem', 2, ([x, l]) => {
+    for (const e of listElems(l)) if (eqValues(ev, x, e)) return true;
+    return false;
+  });
+  def('map', 2, ([f, l]) => {
+    const xs = listElems(l);
+    const out = new Array(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = lazyApply(ev, f, [xs[i]]);
+    return out;
+  });
+  def('filter', 2, ([f, l]) => {
+    const xs = listElems(l);
+    const out: Value[] = [];
+    for (const x of xs) if (callBool(ev, f, x)) out.push(x);
+    return out.length === xs.length ? xs : out;
+  });
+  def('concatLists', 1, ([l]) => {
+    const out: Value[] = [];
+    for (const e of listElems(l)) {
+      const xs = forceList(e);
+      for (const x of xs) out.push(x);
+    }
+    return out;
+  });
+  def('concatMap', 2, ([f, l]) => {
+    const out: Value[] = [];
+    for (const e of listElems(l)) {
+      const xs = forceList(call(ev, f, e));
+      for (const x of xs) out.push(x);
+    }
+    return out;
+  });
+  def('genList', 2, ([f, n]) => {
+    const len = forceInt(n);
+    if (typeof len !== 'number' || len < 0) throw new NixError(`cannot create list of size ${len}`);
+    const out = new Array(len);
+    for (let i = 0; i < len; i++) out[i] = lazyApply(ev, f, [i]);
+    return out;
+  });
+  def("foldl'", 3, ([f, z, l]) => {
+    const xs = listElems(l);
+    let acc = z;
+    for (const x of xs) acc = call(ev, f, acc, x);
+    return force(acc);
+  });
+  def('all', 2, ([f, l]) => {
+    for (const x of listElems(l)) if (!callBool(ev, f, x)) return false;
+    return true;
+  });
+  def('any', 2, ([f, l]) => {
+    for (const x of listElems(l)) if (callBool(ev, f, x)) return true;
+    return false;
+  });
+  def('partition', 2, ([f, l]) => {
+    const right: Value[] = [];
+    const wrong: Value[] = [];
+    for (const x of listElems(l)) (callBool(ev, f, x) ? right : wrong).push(x);
+    return attrs([
+      ['right', right],
+      ['wrong', wrong],
+    ]);
+  });
+  def('sort', 2, ([f, l]) => {
+    const xs = listElems(l);
+    return mergeSort(ev, forceFunction(f), xs);
+  });
+  def('genericClosure', 1, ([a]) => {
+    const args = forceAttrs(a);
+    const start = forceList(getAttrOrThrow(args, 'startSet'));
+    const op = getAttrOrThrow(args, 'operator');
+    const work: Value[] = start.slice();
+    const res: Value[] = [];
+    const seenPrim = new Set<string>();
+    const seenOther: Value[] = [];
+    let firstKey: Value | undefined;
+    const isNew = (k: Value): boolean => {
+      const kv = force(k);
+      if (firstKey === undefined) firstKey = kv;
+      else {
+        const num = (x: Value) => typeof x === 'number' || typeof x === 'bigint' || x instanceof NixFloat;
+        const comparable = (x: Value) => num(x) || typeof x === 'string' || x instanceof NixString || x instanceof NixPath || Array.isArray(x);
+        if (!comparable(kv) || !comparable(firstKey) || (num(kv) !== num(firstKey)) || (!num(kv) && typeOf(kv) !== typeOf(firstKey)))
+          throw new NixError(`cannot compare ${showType(firstKey)} with ${showType(kv)}`);
+      }
+      let key: string | null = null;
+      if (typeof kv === 'number' || typeof kv === 'bigint') key = 'i' + kv;
+      else if (typeof kv === 'string') key = 's' + kv;
+      else if (kv instanceof NixString) key = 's' + kv.s;
+      else if (kv instanceof NixFloat) key = Number.isInteger(kv.v) ? 'i' + kv.v : 'f' + kv.v;
+      else if (kv instanceof NixPath) key = 'p' + kv.p;
+      if (key !== null) {
+        if (seenPrim.has(key)) return false;
+        seenPrim.add(key);
+        return true;
+      }
+      for (const o of seenOther) if (eqValues(ev, o, kv)) return false;
+      seenOther.push(kv);
+      return true;
+    };
+    while (work.length) {
+      const e = work.shift()!;
+      const ea = forceAttrs(e);
+      const key = ea.get('key');
+      if (key === undefined) throw new NixError(`attribute 'key' required`);
+      if (!isNew(key)) continue;
+      res.push(ea);
+      for (const x of forceList(call(ev, op, ea))) work.push(x);
+    }
+    return res;
+  });
+
+  // ---------------------------------------------------------------- strings
+  def('toString', 1, ([v]) => coerceToStringValue(ev, v, { coerceMore: true, copyToStore: false }));
+  def('stringLength', 1, ([v]) => coerceToString(ev, v, null, { copyToStore: true }).length);
+  def('substring', 3, ([st, ln, s]) => {
+    const start = forceInt(st);
+    const len = forceInt(ln);
+    const ctx = new Set<string>();
+    const x = coerceToString(ev, s, ctx, { copyToStore: true });
+    if (start < 0) throw new NixError('negative start position in substring');
+    const a = Number(start);
+    const r = len < 0 ? x.slice(a) : x.substr(a, Number(len));
+    return mkStr(r, r.length ? ctx : null);
+  });
+  def('concatStringsSep', 2, ([sep, l]) => {
+    const ctx = new Set<string>();
+    const sv = forceStringValue(sep);
+    if (sv instanceof NixString) sv.ctx.forEach((c) => ctx.add(c));
+    const ss = typeof sv === 'string' ? sv : sv.s;
+    const parts = listElems(l).map((e) => coerceToString(ev, e, ctx, { copyToStore: true }));
+    return mkStr(parts.join(ss), ctx);
+  });
+  def('replaceStrings', 3, ([from, to, s]) => {
+    const froms = listElems(from).map((x) => forceStringNoCtx(x));
+    const tos = listElems(to);
+    if (froms.length !== tos.length) throw new NixError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths");
+    const ctx = new Set<string>();
+    const sv = forceStringValue(s);
+    if (sv instanceof NixString) sv.ctx.forEach((c) => ctx.add(c));
+    const input = typeof sv === 'string' ? sv : sv.s;
+    const toCache: (string | null)[] = new Array(tos.length).fill(null);
+    const getTo = (i: number): string => {
+      let t = toCache[i];
+      if (t === null) {
+        const tv = forceStringValue(tos[i]);
+        if (tv instanceof NixString) tv.ctx.forEach((c) => ctx.add(c));
+        t = typeof tv === 'string' ? tv : tv.s;
+        toCache[i] = t;
+      }
+      return t;
+    };
+    let out = '';
+    let p = 0;
+    while (p <= input.length) {
+      let found = false;
+      for (let i = 0; i < froms.length; i++) {
+        const f = froms[i];
+        if (input.startsWith(f, p)) {
+          out += getTo(i);
+          if (f.length === 0) {
+            if (p < input.length) out += input[p];
+            p++;
+          } else p += f.length;
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        if (p < input.length) out += input[p];
+        p++;
+      }
+    }
+    return mkStr(out, ctx);
+  });
+  def('match', 2, ([re, s]) => {
+    const pat = str(re);
+    const x = forceStringNoCtx(s);
+    let r: (string | null)[] | null;
+    try {
+      r = posixRegex().nixMatch(pat, x);
+    } catch (e) {
+      throw regexError(e, pat);
+    }
+    return r === null ? null : r.map((g) => g);
+  });
+  def('split', 2, ([re, s]) => {
+    const pat = str(re);
+    const x = forceStringNoCtx(s);
+    try {
+      return posixRegex().nixSplit(pat, x) as Value[];
+    } catch (e) {
+      throw regexError(e, pat);
+    }
+  });
+  def('compareVersions', 2, ([a, b]) => versions().compareVersions(str(a), str(b)));
+  def('splitVersion', 1, ([a]) => versions().splitVersion(str(a)));
+  def('parseDrvName', 1, ([a]) => {
+    const r = versions().parseDrvName(str(a));
+    return attrs([
+      ['name', r.name],
+      ['version', r.version],
+    ]);
+  });
+  def('baseNameOf', 1, ([v]) => {
+    const x = force(v);
+    if (x instanceof NixPath) return baseNameOfStr(x.p);
+    const ctx = new Set<string>();
+    const s = coerceToString(ev, x, ctx, { copyToStore: false });
+    return mkStr(baseNameOfStr(s), ctx);
+  });
+  def('dirOf', 1, ([v]) => {
+    const x = force(v);
+    if (x instanceof NixPath) return new NixPath(dirOfStr(x.p));
+    const ctx = new Set<string>();
+    const s = coerceToString(ev, x, ctx, { copyToStore: false });
+    return mkStr(dirOfStr(s), ctx);
+  });
+  def('toPath', 1, ([v]) => {
+    const ctx = new Set<string>();
+    const s = coerceToString(ev, v, ctx, { copyToStore: false });
+    if (!s.startsWith('/')) throw new NixError(`string '${s}' doesn't represent an absolute path`);
+    return mkStr(canon(s), ctx);
+  });
+  def('hashString', 2, ([t, s]) => {
+    const algo = hashAlgo(str(t));
+    return crypto.createHash(algo).update(Buffer.from(forceStringNoCtx(s), 'latin1')).digest('hex');
+  });
+  def('hashFile', 2, ([t, p]) => {
+    const algo = hashAlgo(str(t));
+    const path = coerceToPath(ev, p);
+    return crypto.createHash(algo).update(readFileBytes(path)).digest('hex');
+  });
+  def('convertHash', 1, ([a]) => {
+    const args = forceAttrs(a);
+    const hash = str(getAttrOrThrow(args, 'hash'));
+    const algoV = args.get('hashAlgo');
+    const fmt = str(getAttrOrThrow(args, 'toHashFormat'));
+    return convertHash(hash, algoV === undefined ? null : str(algoV), fmt);
+  });
+
+  // ---------------------------------------------------------------- string context
+  def('unsafeDiscardStringContext', 1, ([v]) => {
+    const x = forceStringValue(v);
+    return typeof x === 'string' ? x : x.s;
+  });
+  def('unsafeDiscardOutputDependency', 1, ([v]) => {
+    const x = forceStringValue(v);
+    if (typeof x === 'string') return x;
+    return mkStr(x.s, x.ctx.map((c) => (c.startsWith('=') ? c.slice(1) : c)));
+  });
+  def('hasContext', 1, ([v]) => ctxOf(forceStringValue(v)).length > 0);
+  def('getContext', 1, ([v]) => {
+    const x = forceStringValue(v);
+    const info = new Map<string, { path: boolean; allOutputs: boolean; outputs: string[] }>();
+    for (const c of ctxOf(x)) {
+      let p: string;
+      let kind: 'path' | 'all' | 'out';
+      let out = '';
+      if (c.startsWith('=')) {
+        p = c.slice(1);
+        kind = 'all';
+      } else if (c.startsWith('!')) {
+        const i = c.indexOf('!', 1);
+        out = c.slice(1, i);
+        p = c.slice(i + 1);
+        kind = 'out';
+      } else {
+        p = c;
+        kind = 'path';
+      }
+      let e = info.get(p);
+      if (!e) info.set(p, (e = { path: false, allOutputs: false, outputs: [] }));
+      if (kind === 'path') e.path = true;
+      else if (kind === 'all') e.allOutputs = true;
+      else e.outputs.push(out);
+    }
+    const m = new Map<string, Value>();
+    for (const [p, e] of info) {
+      const fields: [string, Value][] = [];
+      if (e.allOutputs) fields.push(['allOutputs', true]);
+      if (e.outputs.length) fields.push(['outputs', e.outputs.sort()]);
+      if (e.path) fields.push(['path', true]);
+      m.set(p, attrs(fields));
+    }
+    return new NixAttrs(m);
+  });
+  def('appendContext', 2, ([v, c]) => {
+    const x = forceStringValue(v);
+    const ctx = new Set(ctxOf(x));
+    const s = typeof x === 'string' ? x : x.s;
+    for (const [p, iv] of forceAttrs(c).m) {
+      const i = forceAttrs(iv);
+      const pv = i.get('path');
+      if (pv !== undefined && forceBool(pv)) ctx.add(p);
+      const ao = i.get('allOutputs');
+      if (ao !== undefined && forceBool(ao)) ctx.add('=' + p);
+      const outs = i.get('outputs');
+      if (outs !== undefined) for (const o of forceList(outs)) ctx.add('!' + str(o) + '!' + p);
+    }
+    return mkStr(s, ctx);
+  });
+
+  // ---------------------------------------------------------------- JSON / XML / TOML
+  def('toJSON', 1, ([v]) => {
+    const ctx = new Set<string>();
+    const s = toJSON(ev, v, ctx);
+    return mkStr(s, ctx);
+  });
+  def('fromJSON', 1, ([v]) => {
+    const s = forceStringNoCtx(v);
+    let tree: unknown;
+    try {
+      tree = jsonParse().parseJsonForNix(s);
+    } catch (e) {
+      throw new NixError(String((e as Error).message ?? e));
+    }
+    return neutralToValue(tree);
+  });
+  def('fromTOML', 1, ([v]) => {
+    const s = forceStringNoCtx(v);
+    let tree: unknown;
+    try {
+      tree = toml().parseToml(s);
+    } catch (e) {
+      throw new NixError(`while parsing TOML: ${String((e as Error).message ?? e)}`);
+    }
+    return neutralToValue(tree);
+  });
+  def('toXML', 1, ([v]) => {
+    const ctx = new Set<string>();
+    const s = toXML(ev, v, ctx, false);
+    return mkStr(s, ctx);
+  });
+
+  // ---------------------------------------------------------------- files / paths
+  def('import', 1, ([p]) => ev.importPath(p));
+  def('scopedImport', 2, ([s, p]) => ev.scopedImport(forceAttrs(s), p));
+  def('readFile', 1, ([p]) => {
+    const path = ev.realisePath(p);
+    const buf = readFileBytes(path);
+    return buf.toString('latin1');
+  });
+  def('readFileType', 1, ([p]) => readFileType(ev.realisePath(p)));
+  def('pathExists', 1, ([p]) => {
+    const x = force(p);
+    let path: string;
+    if (x instanceof NixPath) path = x.p;
+    else {
+      path = coerceToString(ev, x, null, { copyToStore: false });
+      if (!path.startsWith('/')) throw new NixError(`string '${path}' doesn't represent an absolute path`);
+    }
+    const mustBeDir = path.length > 1 && (path.endsWith('/') || path.endsWith('/.'));
+    try {
+      if (mustBeDir) return fs.statSync(toUtf8(path)).isDirectory();
+      fs.lstatSync(toUtf8(canon(path)));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  def('readDir', 1, ([p]) => {
+    const path = toUtf8(ev.realisePath(p));
+    let ents: fs.Dirent[];
+    try {
+      ents = fs.readdirSync(path, { withFileTypes: true });
+    } catch (e) {
+      throw new NixError(`opening directory '${path}': ${(e as Error).message}`);
+    }
+    const m = new Map<string, Value>();
+    for (const d of ents) {
+      let t: string;
+      try {
+        const st = fs.lstatSync(nodePath.join(path, d.name));
+        t = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'regular' : st.isDirectory() ? 'directory' : 'unknown';
+      } catch {
+        t = 'unknown';
+      }
+      m.set(fromUtf8(d.name), t);
+    }
+    return new NixAttrs(m);
+  });
+  def('getEnv', 1, ([n]) => fromUtf8(process.env[toUtf8(str(n))] ?? ''));
+  def('findFile', 2, ([sp, n]) => ev.findFile(forceList(sp), str(n)));
+  def('toFile', 2, ([n, s]) => {
+    const name = str(n);
+    const sv = forceStringValue(s);
+    return ev.toFile(name, typeof sv === 'string' ? sv : sv.s, ctxOf(sv));
+  });
+  def('path', 1, ([a]) => {
+    const args = forceAttrs(a);
+    const p = coerceToPath(ev, getAttrOrThrow(args, 'path'));
+    const nameV = args.get('name');
+    const filter = args.get('filter');
+    const recursive = args.get('recursive');
+    if (recursive !== undefined && !forceBool(recursive)) throw new NixError("'builtins.path' with 'recursive = false' is not supported");
+    const name = nameV === undefined ? baseNameOfStr(p) : str(nameV);
+    const sp = ev.addPathToStore(p, name, filter === undefined ? null : force(filter));
+    return mkStr(sp, [sp]);
+  });
+  def('filterSource', 2, ([f, p]) => {
+    const path = coerceToPath(ev, p);
+    const sp = ev.addPathToStore(path, baseNameOfStr(path), force(f));
+    return mkStr(sp, [sp]);
+  });
+  def('storePath', 1, ([p]) => {
+    void p;
+    throw new NixError("'builtins.storePath' is not supported by this evaluator (it needs a Nix store)");
+  });
+  def('placeholder', 1, ([o]) => {
+    const out = str(o);
+    return '/' + storePath().nixBase32(crypto.createHash('sha256').update('nix-output:' + out).digest());
+  });
+  def('derivationStrict', 1, ([a]) => ev.derivationStrict(forceAttrs(a)));
+  def('derivation', 1, ([a]) => ev.derivation(a));
+  for (const n of ['fetchurl', 'fetchGit', 'fetchTarball', 'fetchTree', 'fetchMercurial', 'fetchClosure', 'getFlake']) {
+    if (n === 'fetchClosure' || n === 'getFlake') continue;
+    def(n, 1, notSupported(n));
+  }
+  return B;
+}
+
+function regexError(e: unknown, pat: string): Error {
+  if (e instanceof NixError) return e;
+  return new NixError(`invalid regular expression '${pat}'`);
+}
+
+export function readFileBytes(path: string): Buffer {
+  try {
+    return fs.readFileSync(toUtf8(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const msg = code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : (e as Error).message;
+    throw new NixError(`opening file '${path}': ${msg}`);
+  }
+}
+
+function canon(p: string): string {
+  return nodePath.posix.normalize(p).replace(/(.)\/$/, '$1');
+}
+
+const HASH_SIZES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
+
+export function convertHash(hash: string, algo: string | null, fmt: string): string {
+  let a = algo;
+  let body = hash;
+  const sri = /^(md5|sha1|sha256|sha512)-(.*)$/.exec(hash);
+  const pre = /^(md5|sha1|sha256|sha512):(.*)$/.exec(hash);
+  if (sri) {
+    a = sri[1];
+    body = sri[2];
+  } else if (pre) {
+    a = pre[1];
+    body = pre[2];
+  }
+  if (!a) throw new NixError(`hash '${hash}' does not include a type, nor is the type otherwise known from context`);
+  const size = HASH_SIZES[a];
+  if (!size) throw new NixError(`unknown hash algorithm '${a}'`);
+  let bytes: Buffer;
+  const sp = storePath();
+  if (sri) bytes = Buffer.from(body, 'base64');
+  else if (body.length === size * 2 && /^[0-9a-fA-F]+$/.test(body)) bytes = Buffer.from(body, 'hex');
+  else if (body.length === Math.ceil((size * 8) / 5)) bytes = Buffer.from(sp.nixBase32Decode(body));
+  else if (body.length === Math.ceil(size / 3) * 4) bytes = Buffer.from(body, 'base64');
+  else throw new NixError(`hash '${hash}' has wrong length for hash algorithm '${a}'`);
+  if (bytes.length !== size) throw new NixError(`hash '${hash}' has wrong length for hash algorithm '${a}'`);
+  switch (fmt) {
+    case 'base16':
+      return bytes.toString('hex');
+    case 'nix32':
+    case 'base32':
+      return sp.nixBase32(bytes);
+    case 'base64':
+      return bytes.toString('base64');
+    case 'sri':
+      return `${a}-${bytes.toString('base64')}`;
+  }
+  throw new NixError(`unknown hash format '${fmt}'`);
+}
+
+export { updateAttrs, mkValueThunk, forceFunction, coerceToPath };

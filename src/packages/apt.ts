@@ -1,0 +1,142 @@
+// The apt tools, used without touching the host's dpkg database or /usr: `apt-get -s`
+// (simulation) decides which packages the host lacks for a request, `apt-get download` fetches
+// them into our own cache directory. Only `apt-get update` writes host state (apt's lists),
+// and only when there are none at all.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { HostLocations, DEFAULT_HOST, packageListFiles } from './archive-index';
+import { PackageError } from './errors';
+import type { ProgressSink } from './progress';
+
+export interface DebRef {
+  name: string;
+  version: string;
+  arch: string;
+}
+
+function aptOptions(host: HostLocations): string[] {
+  const o = ['-o', 'Debug::NoLocking=1', '-o', 'APT::Sandbox::User=root'];
+  if (host.statusFile !== DEFAULT_HOST.statusFile) o.push('-o', `Dir::State::status=${host.statusFile}`);
+  if (host.listsDir !== DEFAULT_HOST.listsDir) o.push('-o', `Dir::State::Lists=${host.listsDir}`);
+  return o;
+}
+
+function aptErrors(r: SpawnSyncReturns<string>): string {
+  const text = `${r.stderr ?? ''}\n${r.stdout ?? ''}`;
+  const lines = text.split('\n').filter((l) => /^E: /.test(l) || /^ \S.*: Depends/.test(l));
+  if (r.error) lines.unshift(String(r.error.message));
+  return lines.length ? lines.join('\n') : text.trim().split('\n').slice(-5).join('\n');
+}
+
+/** Runs `apt-get update` when apt has no package lists at all (a fresh container image). */
+export function ensureAptLists(host: HostLocations, progress: ProgressSink): void {
+  if (packageListFiles(host.listsDir).length > 0) return;
+  progress.message(`apt has no package lists in ${host.listsDir}; running 'apt-get update' (updates apt's lists only)`);
+  const r = spawnSync('apt-get', ['update', ...aptOptions(host)], {
+    encoding: 'utf8',
+    stdio: ['ignore', progress.fd ?? 'pipe', progress.fd ?? 'pipe'],
+  });
+  if (packageListFiles(host.listsDir).length === 0) {
+    throw new PackageError(`'apt-get update' did not produce any package list (exit ${r.status}):\n${aptErrors(r)}`);
+  }
+}
+
+/**
+ * Packages apt would install for `names` on this host (the names themselves when missing,
+ * and their missing or too old dependencies), without Recommends, in install order.
+ */
+export function resolveMissing(names: string[], host: HostLocations): DebRef[] {
+  if (names.length === 0) return [];
+  const r = spawnSync(
+    'apt-get',
+    ['-s', '-q', ...aptOptions(host), '--no-install-recommends', 'install', ...names],
+    { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: 'C' } },
+  );
+  if (r.status !== 0) {
+    throw new PackageError(`apt cannot resolve the dependencies of ${names.join(', ')}:\n${aptErrors(r)}`);
+  }
+  const out: DebRef[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^Inst (\S+)(?: \[[^\]]*\])? \((\S+) .*\[([^\]]+)\]\)/.exec(line);
+    if (m) out.push({ name: m[1].replace(/:.*$/, ''), version: m[2], arch: m[3] });
+  }
+  return out;
+}
+
+export function debFileName(d: DebRef): string {
+  return `${d.name}_${d.version.replace(/:/g, '%3a')}_${d.arch}.deb`;
+}
+
+export function sha256File(file: string): string {
+  const h = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Makes sure `<debDir>/<name>_<version>_<arch>.deb` exists for every ref, downloading the
+ * missing ones with `apt-get download` (which checks the archive's hashes) in a private
+ * temporary directory first. Returns the .deb files, in the order of `refs`.
+ */
+export function fetchDebs(
+  refs: DebRef[],
+  debDir: string,
+  host: HostLocations,
+  progress: ProgressSink,
+  expectedSha256: (d: DebRef) => string | undefined,
+): string[] {
+  fs.mkdirSync(debDir, { recursive: true });
+  const files = refs.map((d) => path.join(debDir, debFileName(d)));
+  const todo = refs.filter((d, i) => {
+    if (!fs.existsSync(files[i])) return true;
+    const want = expectedSha256(d);
+    if (want && sha256File(files[i]) !== want) {
+      fs.rmSync(files[i], { force: true });
+      return true;
+    }
+    return false;
+  });
+  if (todo.length === 0) return files;
+  progress.message(`fetching ${todo.length} package(s) from the archive: ${todo.map((d) => `${d.name} ${d.version}`).join(', ')}`);
+  const tmp = fs.mkdtempSync(path.join(debDir, '.download-'));
+  try {
+    const r = spawnSync(
+      'apt-get',
+      ['download', ...aptOptions(host), ...todo.map((d) => `${d.name}=${d.version}`)],
+      {
+        cwd: tmp,
+        encoding: 'utf8',
+        stdio: ['ignore', progress.fd ?? 'pipe', progress.fd ?? 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' },
+      },
+    );
+    if (progress.fd === undefined) {
+      for (const l of `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')) if (l.trim()) progress.message(l);
+    }
+    if (r.status !== 0) {
+      throw new PackageError(`downloading ${todo.map((d) => d.name).join(', ')} failed (apt-get exit ${r.status}):\n${aptErrors(r)}`);
+    }
+    for (const d of todo) {
+      const got = path.join(tmp, debFileName(d));
+      if (!fs.existsSync(got)) throw new PackageError(`apt-get download did not produce ${debFileName(d)}`);
+      const want = expectedSha256(d);
+      if (want && sha256File(got) !== want) throw new PackageError(`${debFileName(d)}: SHA-256 differs from the archive's index`);
+      fs.renameSync(got, path.join(debDir, debFileName(d)));
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return files;
+}

@@ -1,0 +1,125 @@
+// Texts of $toplevel/activate and $toplevel/init (see index.ts for the contract).
+//
+// activate (POSIX sh, idempotent; at boot before systemd, and again on a live update):
+//   /etc/static -> $T/etc; managed /etc entries linked (or copied with their mode/owner);
+//   entries of the previous generation that are gone are removed (list in /etc/.clean);
+//   passwd/group copied; shadow merged (with mutableUsers, existing accounts without a
+//   declared password keep theirs); homes created; /run/current-system; snippets of
+//   system.activationScripts; on a live update, systemd-tmpfiles applies the rules.
+import type { EtcEntry } from './manifest';
+import type { ResolvedUser } from './users';
+
+/** Single-quoted shell word. */
+export function sh(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "+0" (numeric, as NixOS writes it) or a name, as chown/install accept it. */
+function owner(s: string): string {
+  return s.startsWith('+') ? s.slice(1) : s;
+}
+
+export interface ActivationInput {
+  toplevel: string;
+  etc: EtcEntry[];
+  users: ResolvedUser[];
+  mutablePasswordUsers: string[];
+  snippets: Array<{ name: string; text: string }>;
+}
+
+/** Targets handled by activation itself rather than as plain entries. */
+export const SPECIAL_ETC = new Set(['passwd', 'group', 'shadow']);
+
+export function activateScript(a: ActivationInput): string {
+  const L: string[] = [];
+  const T = a.toplevel;
+  L.push('#!/bin/sh');
+  L.push(`# Activation of ${T} (generated; idempotent).`);
+  L.push('set -e');
+  L.push('export PATH=/usr/bin:/usr/sbin:/bin:/sbin');
+  L.push(`systemConfig=${sh(T)}`);
+  L.push('umask 022');
+  L.push('mkdir -p /etc /run /var/lib/nixos /var/empty /root /tmp');
+  L.push('chmod 0700 /root; chmod 1777 /tmp');
+  L.push('');
+  L.push('# /etc/static points at this generation\'s etc tree.');
+  L.push('ln -sfn "$systemConfig/etc" /etc/.static.tmp && mv -Tf /etc/.static.tmp /etc/static');
+  L.push('');
+  L.push('# Remove entries of the previous generation that this one no longer has.');
+  L.push('if [ -f /etc/.clean ]; then');
+  L.push('  while IFS= read -r t; do');
+  L.push('    [ -n "$t" ] || continue');
+  L.push('    [ "$t" != resolv.conf ] || continue');
+  L.push('    if ! grep -qxF -- "$t" "$systemConfig/etc-targets"; then');
+  L.push('      if [ -L "/etc/$t" ] || [ -f "/etc/$t" ]; then rm -f "/etc/$t"; fi');
+  L.push('      rmdir -p "$(dirname "/etc/$t")" 2>/dev/null || true');
+  L.push('    fi');
+  L.push('  done < /etc/.clean');
+  L.push('fi');
+  L.push('');
+  L.push('link() { # target');
+  L.push('  mkdir -p "$(dirname "/etc/$1")"');
+  L.push('  if [ -d "/etc/$1" ] && [ ! -L "/etc/$1" ]; then rm -rf "/etc/$1"; fi');
+  L.push('  ln -sfn "/etc/static/$1" "/etc/$1.tmp" && mv -Tf "/etc/$1.tmp" "/etc/$1"');
+  L.push('}');
+  L.push('copy() { # target mode user group');
+  L.push('  mkdir -p "$(dirname "/etc/$1")"');
+  L.push('  if [ -d "/etc/$1" ] && [ ! -L "/etc/$1" ]; then rm -rf "/etc/$1"; fi');
+  L.push('  cp -f "/etc/static/$1" "/etc/$1.tmp"');
+  L.push('  chown "$3:$4" "/etc/$1.tmp" 2>/dev/null || chown "$3" "/etc/$1.tmp" 2>/dev/null || true');
+  L.push('  chmod "$2" "/etc/$1.tmp"');
+  L.push('  mv -f "/etc/$1.tmp" "/etc/$1"');
+  L.push('}');
+  for (const e of a.etc) {
+    if (SPECIAL_ETC.has(e.target)) continue;
+    if (e.mode === 'symlink') L.push(`link ${sh(e.target)}`);
+    else L.push(`copy ${sh(e.target)} ${sh(e.mode)} ${sh(owner(e.user))} ${sh(owner(e.group))}`);
+  }
+  L.push('cp -f "$systemConfig/etc-targets" /etc/.clean');
+  L.push('');
+  L.push('# Accounts: passwd and group as declared; shadow merged with the live one.');
+  L.push('install -m 0644 "$systemConfig/etc/passwd" /etc/.passwd.tmp && mv -f /etc/.passwd.tmp /etc/passwd');
+  L.push('install -m 0644 "$systemConfig/etc/group" /etc/.group.tmp && mv -f /etc/.group.tmp /etc/group');
+  L.push(`mutable=${sh(a.mutablePasswordUsers.join(' '))}`);
+  L.push('old=/etc/shadow; [ -f "$old" ] || old=/dev/null');
+  L.push(
+    `awk -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
+      ` FILENAME == ARGV[1] { if (NF > 1) old[$1] = $2; next } { if (($1 in m) && ($1 in old)) $2 = old[$1]; print }'` +
+      ' "$old" "$systemConfig/etc/shadow" > /etc/.shadow.tmp',
+  );
+  L.push('chmod 0640 /etc/.shadow.tmp; chgrp shadow /etc/.shadow.tmp 2>/dev/null || true');
+  L.push('mv -f /etc/.shadow.tmp /etc/shadow');
+  L.push('');
+  L.push('# Home directories.');
+  for (const u of a.users) {
+    if (!u.createHome || u.home === '/var/empty' || u.home === '/' || u.home === '') continue;
+    L.push(
+      `if [ ! -e ${sh(u.home)} ]; then mkdir -p ${sh(u.home)}; chown ${u.uid}:${u.gid} ${sh(u.home)}; chmod ${sh(u.homeMode)} ${sh(u.home)}; fi`,
+    );
+  }
+  L.push('');
+  L.push('ln -sfn "$systemConfig" /run/current-system');
+  L.push('[ -e /etc/machine-id ] || : > /etc/machine-id');
+  L.push('');
+  for (const s of a.snippets) {
+    L.push(`# activation snippet: ${s.name.replace(/\n/g, ' ')}`);
+    L.push('(', s.text, `) || echo ${sh(`warning: activation snippet ${s.name} failed`)} >&2`);
+  }
+  L.push('');
+  L.push('# On a live update (systemd already runs), apply tmpfiles rules now.');
+  L.push('if [ -z "${NC_BOOT:-}" ] && [ -d /run/systemd/system ]; then');
+  L.push('  systemd-tmpfiles --create --remove --exclude-prefix=/dev >/dev/null 2>&1 || true');
+  L.push('fi');
+  L.push('exit 0');
+  return L.join('\n') + '\n';
+}
+
+export function initScript(toplevel: string): string {
+  return [
+    '#!/bin/sh',
+    `# PID 1 of the container: activate ${toplevel}, then become the host's systemd.`,
+    `NC_BOOT=1 ${sh(toplevel + '/activate')} || echo "warning: activation of ${toplevel.replace(/"/g, '')} failed" >&2`,
+    'exec /lib/systemd/systemd "$@"',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,72 @@
+// Evaluation of a container configuration with the project's evaluator:
+// `import <nixpkgs/nixos> { configuration = FILE; }` with the host object installed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Evaluator, NixError, Value, fromJS, getAttr, mkPath } from '../nix';
+import { PackageSource } from '../packages';
+import type { StatePaths } from '../state/paths';
+import { HostContext, PackageProvider, makeHostValue } from './host';
+
+/** The name the Nix code looks up (builtins.__nixosContainerHost). */
+export const HOST_GLOBAL = '__nixosContainerHost';
+
+export interface EvalRequest {
+  configFile: string;
+  paths: StatePaths;
+  searchPath?: string[];
+  /** Package source (default: the host distribution's archive, src/packages). */
+  packages?: PackageProvider;
+}
+
+export interface EvaluatedConfig {
+  ev: Evaluator;
+  ctx: HostContext;
+  /** The value of `import <nixpkgs/nixos> { configuration = FILE; }`: { config; options; ... }. */
+  nixos: Value;
+}
+
+/** A user-facing failure: `message` is the complete text to print. */
+export class ConfigError extends Error {}
+
+/** Turns evaluator and builder failures into ConfigError with Nix-style text. */
+export function asConfigError(e: unknown): Error {
+  if (e instanceof ConfigError) return e;
+  if (e instanceof NixError) return new ConfigError(e.message);
+  if (e instanceof Error && /^error: /.test(e.message)) return new ConfigError(e.message);
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
+  const configFile = path.resolve(req.configFile);
+  if (!fs.existsSync(configFile)) throw new ConfigError(`error: configuration file '${configFile}' does not exist`);
+  const storeDir = req.paths.storeDir;
+  fs.mkdirSync(storeDir, { recursive: true });
+  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true });
+  const ctx: HostContext = {
+    storeDir,
+    packages: req.packages ?? new PackageSource(req.paths),
+    realizedLayers: [],
+    built: [],
+  };
+  // The evaluator adds extraGlobals to the scope only; the Nix code probes
+  // `builtins ? __nixosContainerHost` so that it also runs under a plain nix-instantiate.
+  const host = makeHostValue(ev, ctx);
+  ev.builtins.m.set(HOST_GLOBAL, host);
+  try {
+    const entry = ev.evalString('import <nixpkgs/nixos>', path.dirname(configFile));
+    const nixos = ev.call(entry, fromJS({ configuration: mkPath(configFile) }));
+    return { ev, ctx, nixos };
+  } catch (e) {
+    throw asConfigError(e);
+  }
+}
+
+/** `config.a.b.c` of an evaluated configuration (unforced). */
+export function selectPath(v: Value, names: string[]): Value | undefined {
+  let cur: Value | undefined = v;
+  for (const n of names) {
+    if (cur === undefined) return undefined;
+    cur = getAttr(cur, n);
+  }
+  return cur;
+}

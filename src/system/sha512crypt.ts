@@ -1,0 +1,68 @@
+// SHA-512 based crypt(3) ("$6$salt$hash"), as glibc and shadow verify it; written from
+// Ulrich Drepper's public specification of SHA-crypt. Used to turn users.users.<n>.password /
+// initialPassword into /etc/shadow hashes.
+import * as crypto from 'crypto';
+
+const ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function sha512(...parts: Buffer[]): Buffer {
+  const h = crypto.createHash('sha512');
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** `len` bytes of `block` repeated. */
+function stretch(block: Buffer, len: number): Buffer {
+  const out = Buffer.alloc(len);
+  for (let i = 0; i < len; i++) out[i] = block[i % block.length];
+  return out;
+}
+
+const ORDER: Array<[number, number, number]> = [];
+for (let i = 0; i < 21; i++) {
+  const a = i, b = i + 21, c = i + 42;
+  // the three bytes of each group rotate through the positions
+  const r = i % 3;
+  ORDER.push(r === 0 ? [a, b, c] : r === 1 ? [b, c, a] : [c, a, b]);
+}
+
+export function sha512crypt(password: string, salt: string, rounds = 5000): string {
+  const P = Buffer.from(password, 'utf8');
+  const S = Buffer.from(salt, 'utf8').subarray(0, 16);
+  const B = sha512(P, S, P);
+  const aParts: Buffer[] = [P, S, stretch(B, P.length)];
+  for (let n = P.length; n > 0; n >>= 1) aParts.push(n & 1 ? B : P);
+  const A = sha512(...aParts);
+  const DP = sha512(...Array(P.length).fill(P));
+  const Pp = stretch(DP, P.length);
+  const DS = sha512(...Array(16 + A[0]).fill(S));
+  const Sp = stretch(DS, S.length);
+  let C = A;
+  for (let i = 0; i < rounds; i++) {
+    const parts: Buffer[] = [i & 1 ? Pp : C];
+    if (i % 3) parts.push(Sp);
+    if (i % 7) parts.push(Pp);
+    parts.push(i & 1 ? C : Pp);
+    C = sha512(...parts);
+  }
+  let out = '';
+  const emit = (b2: number, b1: number, b0: number, n: number) => {
+    let w = (b2 << 16) | (b1 << 8) | b0;
+    for (let k = 0; k < n; k++) {
+      out += ALPHABET[w & 0x3f];
+      w >>= 6;
+    }
+  };
+  for (const [x, y, z] of ORDER) emit(C[x], C[y], C[z], 4);
+  emit(0, 0, C[63], 2);
+  const roundsPart = rounds === 5000 ? '' : `rounds=${rounds}$`;
+  return `$6$${roundsPart}${S.toString('utf8')}$${out}`;
+}
+
+/** A salt derived from the inputs, so the same configuration gives the same shadow file. */
+export function deterministicSalt(...parts: string[]): string {
+  const h = crypto.createHash('sha256').update(parts.join('\0')).digest();
+  let s = '';
+  for (let i = 0; i < 16; i++) s += ALPHABET[h[i] & 0x3f];
+  return s;
+}

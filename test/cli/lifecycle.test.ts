@@ -1,0 +1,102 @@
+// The upstream verbs end to end on a real container: create --system-path (a hand-built
+// toplevel from the runtime's test fixture), start, status, run, root-login, stop,
+// terminate, start --all, destroy of a running container. Needs root and systemd-nspawn.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Sandbox, exists, profilesWork } from './helpers';
+import { statePaths } from '../../src/state/paths';
+import { buildFixtureToplevel } from '../runtime/fixture-toplevel';
+
+function skipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, veth links)';
+  if (spawnSync('systemd-nspawn', ['--version']).status !== 0) return 'systemd-nspawn is not installed';
+  if (spawnSync('nsenter', ['--version']).status !== 0) return 'nsenter is not installed';
+  if (!fs.existsSync('/usr/bin/python3')) return '/usr/bin/python3 (the fixture service) is missing';
+  return undefined;
+}
+const skip = skipReason();
+if (skip) process.stdout.write(`# skipping CLI lifecycle tests: ${skip}\n`);
+
+const sb = new Sandbox();
+const NAME = `cl${Math.random().toString(36).slice(2, 7)}`;
+const N = 100 + Math.floor(Math.random() * 150);
+
+after(() => {
+  // Whatever happened, leave no container running.
+  sb.run(['destroy', NAME]);
+  spawnSync('ip', ['link', 'del', `ve-${NAME}`], { stdio: 'ignore' });
+  sb.cleanup();
+});
+
+describe('a container through the CLI', { skip }, () => {
+  const paths = statePaths({ NIXOS_CONTAINER_ROOT: sb.root });
+
+  it('create --system-path', () => {
+    const top = buildFixtureToplevel(paths, { hostname: NAME, greeting: 'hello-from-cli' });
+    const r = sb.run(['create', NAME, '--system-path', top, '--auto-start',
+      '--host-address', `10.233.${N}.1`, '--local-address', `10.233.${N}.2`]);
+    if (!profilesWork(r)) {
+      // System layer not ready: lay out what create would have made (conf + profile).
+      sb.writeConf(NAME, `PRIVATE_NETWORK=1\nHOST_ADDRESS=10.233.${N}.1\nLOCAL_ADDRESS=10.233.${N}.2\nHOST_BRIDGE=\nHOST_PORT=\nAUTO_START=1\n`);
+      fs.mkdirSync(sb.profile(NAME), { recursive: true });
+      fs.symlinkSync(top, path.join(sb.profile(NAME), 'system-1-link'));
+      fs.symlinkSync('system-1-link', path.join(sb.profile(NAME), 'system'));
+      return;
+    }
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, `host IP is 10.233.${N}.1, container IP is 10.233.${N}.2\n`);
+  });
+
+  it('start, status up, start again is a no-op', () => {
+    const r = sb.run(['start', NAME]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
+    assert.equal(sb.run(['start', NAME]).status, 0);
+    const list = JSON.parse(sb.run(['list', '--json']).stdout) as { name: string; status: string }[];
+    assert.deepEqual(list.map((c) => [c.name, c.status]), [[NAME, 'up']]);
+  });
+
+  it('run: exact stdout, arguments unchanged, exit status passed through', () => {
+    assert.deepEqual(sb.run(['run', NAME, '--', 'cat', '/etc/greeting']), { status: 0, stdout: 'hello-from-cli\n', stderr: '' });
+    assert.equal(sb.run(['run', NAME, 'cat', '/etc/greeting']).stdout, 'hello-from-cli\n');
+    assert.equal(sb.run(['run', NAME, '--', 'echo', "it's a test", '$HOME', '*']).stdout, "it's a test $HOME *\n");
+    assert.equal(sb.run(['run', NAME, '--', 'sh', '-c', 'exit 7']).status, 7);
+    assert.deepEqual(sb.run(['run', NAME]), { status: 0, stdout: '', stderr: '' });
+    assert.equal(sb.run(['run', NAME, '--', 'cat'], 'piped stdin\n').stdout, 'piped stdin\n');
+  });
+
+  it('root-login reads commands from stdin', () => {
+    const r = sb.run(['root-login', NAME], 'echo $((6*7)); hostname\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `42\n${NAME}\n`);
+  });
+
+  it('stop, then start --all starts it again (AUTO_START=1)', () => {
+    assert.equal(sb.run(['stop', NAME]).status, 0);
+    assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
+    const r = sb.run(['start', '--all']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
+  });
+
+  it('restart and terminate', () => {
+    assert.equal(sb.run(['restart', NAME]).status, 0);
+    assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
+    assert.equal(sb.run(['terminate', NAME]).status, 0);
+    assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
+    assert.equal(sb.run(['start', NAME]).status, 0);
+  });
+
+  it('destroy a running container removes everything', () => {
+    const r = sb.run(['destroy', NAME]);
+    assert.deepEqual(r, { status: 0, stdout: '', stderr: '' });
+    for (const p of [sb.conf(NAME), sb.containerRoot(NAME), sb.profile(NAME), sb.gcroots(NAME)]) {
+      assert.equal(exists(p), false, p);
+    }
+    assert.notEqual(spawnSync('ip', ['link', 'show', `ve-${NAME}`], { stdio: 'ignore' }).status, 0, 've- link removed');
+    assert.equal(sb.run(['status', NAME]).stdout, 'gone\n');
+  });
+});
