@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { statePaths, StatePaths } from '../src/state/paths';
 import * as rt from '../src/runtime';
+import { inspect } from '../src/runtime/lifecycle';
 import { findLeader, sleep } from '../src/runtime/proc';
 import { buildFixtureToplevel } from '../test/runtime/fixture-toplevel';
 
@@ -55,9 +56,29 @@ async function rawStop(r: Raw): Promise<void> {
   await done;
 }
 
-function memAvailableKiB(): number {
-  const m = /MemAvailable:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
-  return m ? Number(m[1]) : 0;
+/** Proportional set size (shared pages split among their users) of a process, in KiB. */
+function pssKiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** PSS of a container: every process in its init's pid namespace, plus the host-side helpers. */
+function containerPssMiB(leader: number, hostSide: number[]): number {
+  const ns = fs.readlinkSync(`/proc/${leader}/ns/pid`);
+  let kib = hostSide.reduce((a, p) => a + pssKiB(p), 0);
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${d}/ns/pid`) === ns) kib += pssKiB(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return kib / 1024;
 }
 
 async function main(): Promise<void> {
@@ -118,12 +139,14 @@ async function main(): Promise<void> {
         names.push(name);
         refs.push({ name, paths, conf: conf(10 + i), toplevel: T });
       }
-      const before = memAvailableKiB();
       let t = performance.now();
       await Promise.all(refs.map((r) => rt.startContainer(r, { timeoutMs: 300_000 })));
       const oursMany = performance.now() - t;
       await sleep(5000);
-      const perContainer = (before - memAvailableKiB()) / MANY / 1024;
+      const perContainer = refs.reduce((a, r) => {
+        const i = inspect(paths, r.name);
+        return a + containerPssMiB(i.rec!.leader!.pid, [i.rec!.nspawn!.pid, i.rec!.supervisor!.pid]);
+      }, 0) / MANY;
       t = performance.now();
       await Promise.all(refs.map((r) => rt.stopContainer(r.name, paths)));
       const oursManyStop = performance.now() - t;
@@ -131,14 +154,14 @@ async function main(): Promise<void> {
       const raws = await Promise.all(refs.map((r) => rawStart(paths, r.name)));
       const rawMany = performance.now() - t;
       await sleep(5000);
-      const rawPer = (before - memAvailableKiB()) / MANY / 1024;
+      const rawPer = raws.reduce((a, r) => a + containerPssMiB(r.leader, [r.child.pid!]), 0) / MANY;
       t = performance.now();
       await Promise.all(raws.map(rawStop));
       const rawManyStop = performance.now() - t;
       for (const r of refs) rt.removeNetworkLeftovers(r.name);
       row(`${MANY} at once: start`, [oursMany], [rawMany]);
       row(`${MANY} at once: stop`, [oursManyStop], [rawManyStop]);
-      process.stdout.write(`idle memory per container: ours ${perContainer.toFixed(1)} MiB, raw ${rawPer.toFixed(1)} MiB (MemAvailable delta)\n`);
+      process.stdout.write(`idle memory per container: ours ${perContainer.toFixed(1)} MiB, raw ${rawPer.toFixed(1)} MiB (PSS: container processes + nspawn + supervisor)\n`);
     } else {
       process.stdout.write('(set BENCH_RUNTIME_MANY=30 for the many-containers run)\n');
     }

@@ -33,22 +33,17 @@ let
       gvariant = call ./gvariant.nix;
       cli = call ./cli.nix;
       path = call ./path.nix;
+      stringsWithDeps = call ./strings-with-deps.nix;
+      filesystem = call ./filesystem.nix;
+      sources = call ./sources.nix;
     in
     {
       inherit trivial lists strings attrsets options modules types fixedPoints asserts debug
-        generators versions customisation meta fileset gvariant cli path;
-      stringsWithDeps = { };
+        generators versions customisation meta fileset gvariant cli path stringsWithDeps filesystem sources;
       systems = { };
       licenses = { };
       maintainers = { };
       teams = { };
-      sources = {
-        cleanSource = p: p;
-        cleanSourceWith = { src, ... }: src;
-        sourceByRegex = src: _: src;
-        sourceFilesBySuffices = src: _: src;
-      };
-      filesystem = { };
       network = { };
       derivations = { };
 
@@ -72,7 +67,13 @@ let
     // debug
     // customisation
     // meta
+    // stringsWithDeps
+    // b.removeAttrs sources [ "pathIsGitRepo" "commitIdFromGitRepo" ]
     // {
+      inherit (filesystem) pathType pathIsDirectory pathIsRegularFile;
+      fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+      fakeSha256 = "0000000000000000000000000000000000000000000000000000";
+      fakeSha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
       inherit (generators) mkLuaInline;
       inherit (strings) hasPrefix removePrefix;
       inherit (versions) splitVersion;

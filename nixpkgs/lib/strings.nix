@@ -143,18 +143,19 @@ rec {
       b.substring 0 1 str == "/" && (
         let d = b.dirOf str; in d == b.storeDir && b.match "[0-9a-z]{32}-.+" (b.baseNameOf str) != null)
     else false;
+  # Parse a decimal integer (surrounding whitespace allowed). toInt rejects leading
+  # zeros (they could be meant as octal); toIntBase10 accepts them.
   toInt = str:
-    let
-      stripped = b.match "[[:space:]]*(-?[[:digit:]]+)[[:space:]]*" str;
-      # strip leading zeros so that fromJSON does not reject them
-      clean = if stripped == null then null else
-        let m = b.match "(-?)0*([0-9]+)" (b.head stripped); in b.elemAt m 0 + b.elemAt m 1;
-      parsed = if clean == null then null else b.fromJSON clean;
-    in
-    if stripped == null || !(b.isInt parsed) || (b.match "(-?)0+[0-9]+" (b.head stripped) != null && false)
-    then throw "toInt: Could not convert ${escapeNixString str} to int."
-    else parsed;
-  toIntBase10 = toInt;
+    let m = b.match "[[:space:]]*(-?)(0|[1-9][0-9]*)[[:space:]]*" str; in
+    if m == null then throw "toInt: Could not convert ${escapeNixString str} to int."
+    else parseDecimal str (b.elemAt m 0) (b.elemAt m 1);
+  toIntBase10 = str:
+    let m = b.match "[[:space:]]*(-?)0*([0-9]+)[[:space:]]*" str; in
+    if m == null then throw "toIntBase10: Could not convert ${escapeNixString str} to int."
+    else parseDecimal str (b.elemAt m 0) (b.elemAt m 1);
+  parseDecimal = str: sign: digits:
+    let v = b.fromJSON (sign + digits); in
+    if b.isInt v then v else throw "toInt: Could not convert ${escapeNixString str} to int.";
   readPathsFromFile = rootPath: file:
     let
       lines = b.filter (l: b.isString l && l != "" && b.substring 0 1 l != "#") (b.split "\n" (b.readFile file));

@@ -426,7 +426,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('unsafeGetAttrPos', 2, ([n, a]) => {
     const name = str(n);
     const s = forceAttrs(a);
-    const p = s.pos?.get(name);
+    const p = s.getPos(name);
     if (!p || !s.has(name)) return null;
     return attrs([
       ['column', p.col],
@@ -585,7 +585,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     if (start < 0) throw new NixError('negative start position in substring');
     const a = Number(start);
     const r = len < 0 ? x.slice(a) : x.substr(a, Number(len));
-    return mkStr(r, r.length ? ctx : null);
+    return mkStr(r, ctx);
   });
   def('concatStringsSep', 2, ([sep, l]) => {
     const ctx = new Set<string>();
@@ -857,9 +857,19 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const nameV = args.get('name');
     const filter = args.get('filter');
     const recursive = args.get('recursive');
-    if (recursive !== undefined && !forceBool(recursive)) throw new NixError("'builtins.path' with 'recursive = false' is not supported");
+    const sha = args.get('sha256');
     const name = nameV === undefined ? baseNameOfStr(p) : str(nameV);
-    const sp = ev.addPathToStore(p, name, filter === undefined ? null : force(filter));
+    let sp: string;
+    if (recursive !== undefined && !forceBool(recursive)) sp = ev.addFlatPathToStore(p, name);
+    else sp = ev.addPathToStore(p, name, filter === undefined ? null : force(filter));
+    if (sha !== undefined) {
+      const want = str(sha);
+      const mod = storePath();
+      const { digest } = mod.parseHash(want, 'sha256');
+      const flat = recursive !== undefined && !forceBool(recursive);
+      const expected = mod.makeFixedOutputPath(ev.storeDir, name, flat ? 'flat' : 'recursive', 'sha256', digest);
+      if (expected !== sp) throw new NixError(`store path mismatch in (possibly filtered) path added from '${p}'`);
+    }
     return mkStr(sp, [sp]);
   });
   def('filterSource', 2, ([f, p]) => {

@@ -718,6 +718,7 @@ function fnDesc(lam: Lambda): string {
 export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   if (y.size === 0) return x;
   if (x.size === 0) return y;
+  if (y.size <= 8 && x.size >= 16 && x.depth < 12) return NixAttrs.layered(x, y);
   const m = new Map(x.m);
   for (const [k, v] of y.m) m.set(k, v);
   const r = new NixAttrs(m);

@@ -64,18 +64,17 @@ export function posToString(pos: Pos): string {
 
 function formatPos(pos: Pos): string {
   let out = `       at ${posToString(pos)}:`;
-  const lines = pos.src.text.split('\n');
+  const lines = pos.src.text.split(/\r\n|\r|\n/);
   const line = lines[pos.line - 1];
   if (line !== undefined) {
-    const num = String(pos.line);
-    const pad = ' '.repeat(num.length);
+    const hasNext = lines[pos.line] !== undefined && pos.line < lines.length - (lines[lines.length - 1] === '' ? 1 : 0);
+    const w = String(hasNext ? pos.line + 1 : pos.line).length;
+    const gutter = (n: number | null) => ' '.repeat(10) + (n === null ? '' : String(n)).padStart(w + 2) + '|';
     out += '\n\n';
-    if (pos.line > 1 && lines[pos.line - 2] !== undefined) {
-      out += `          ${String(pos.line - 1).padStart(num.length)}| ${toUtf8(lines[pos.line - 2])}\n`;
-    }
-    out += `          ${num}| ${toUtf8(line)}\n`;
-    out += `          ${pad}| ${' '.repeat(Math.max(0, pos.col - 1))}^`;
-    if (lines[pos.line] !== undefined) out += `\n          ${String(pos.line + 1).padStart(num.length)}| ${toUtf8(lines[pos.line])}`;
+    if (pos.line > 1) out += `${gutter(pos.line - 1)} ${toUtf8(lines[pos.line - 2])}`.trimEnd() + '\n';
+    out += `${gutter(pos.line)} ${toUtf8(line)}\n`;
+    out += `${gutter(null)} ${' '.repeat(Math.max(0, pos.col - 1))}^`;
+    if (hasNext) out += `\n${gutter(pos.line + 1)} ${toUtf8(lines[pos.line])}`.trimEnd();
   }
   return out;
 }

@@ -136,7 +136,8 @@ export class Evaluator implements EvalContext {
   findFile(list: Value[], name: string): Value {
     for (const e of list) {
       const a = forceAttrs(e);
-      const prefix = forceStringNoCtx(getAttrOrThrow(a, 'prefix'));
+      const pr = a.get('prefix');
+      const prefix = pr === undefined ? '' : forceStringNoCtx(pr);
       const pv = getAttrOrThrow(a, 'path');
       let p = coerceToString(this, pv, null, { copyToStore: false });
       let rest: string;
@@ -179,7 +180,7 @@ export class Evaluator implements EvalContext {
   }
 
   parseString(expr: string, baseDir: string, fileName = '«string»'): Node {
-    const src: Source = { file: fileName, text: fromUtf8(expr), isFile: false };
+    const src: Source = { file: fromUtf8(fileName), text: fromUtf8(expr), isFile: false };
     return parse(src, { baseDir: fromUtf8(baseDir) });
   }
 
@@ -256,6 +257,14 @@ export class Evaluator implements EvalContext {
     }
     const out: string = sp.makeSourcePath(this.storeDir, toUtf8(name), fsPath, filterFn);
     if (this.writeStore) this.writeStorePath(out, fsPath, filterFn);
+    return fromUtf8(out);
+  }
+
+  addFlatPathToStore(p: string, name: string): string {
+    const fsPath = toUtf8(p);
+    if (!fs.existsSync(fsPath)) throw new NixError(`getting status of '${p}': No such file or directory`);
+    const out: string = storePath().makeFlatSourcePath(this.storeDir, toUtf8(name), fsPath);
+    if (this.writeStore) this.writeStorePath(out, fsPath);
     return fromUtf8(out);
   }
 

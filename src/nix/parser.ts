@@ -97,7 +97,7 @@ class Parser {
       if (c === 32 || c === 9 || c === 10 || c === 13) {
         i++;
       } else if (c === 35 /* # */) {
-        while (i < t.length && t.charCodeAt(i) !== 10) i++;
+        while (i < t.length && t.charCodeAt(i) !== 10 && t.charCodeAt(i) !== 13) i++;
       } else if (c === 47 /* / */ && t.charCodeAt(i + 1) === 42 /* * */) {
         const e = t.indexOf('*/', i + 2);
         if (e < 0) this.fail('unterminated comment', i);
@@ -562,8 +562,11 @@ class Parser {
         return { k: 'dynamic', e: s };
       }
       case '${': {
+        this.lastStringInterp = true;
         const e = this.parseExpr();
         this.expect('}');
+        // `${"a"}` (a plain string literal) counts as a static name
+        if (e.k === 'str' && !this.lastStringInterp) return { k: 'static', name: e.v };
         return { k: 'dynamic', e };
       }
     }
@@ -705,6 +708,7 @@ class Parser {
     let buf = '';
     let bufStart = this.i;
     let i = this.i;
+    let hadInterp = false;
     const flush = () => {
       if (buf.length) parts.push({ k: 'str', v: buf, pos: this.posAt(bufStart) });
       buf = '';
@@ -727,6 +731,7 @@ class Parser {
         const n = t[i + 1];
         if (n === '{') {
           flush();
+          hadInterp = true;
           this.i = i + 2;
           this.peeked = null;
           const e = this.parseExpr();
@@ -745,19 +750,24 @@ class Parser {
         i++;
         continue;
       }
+      if (c === '\r') {
+        buf += '\n';
+        i += t[i + 1] === '\n' ? 2 : 1;
+        continue;
+      }
       buf += c;
       i++;
     }
     flush();
     this.i = i;
     this.peeked = null;
-    return this.mkStringNode(parts, this.posAt(start));
+    return this.mkStringNode(parts, this.posAt(start), hadInterp);
   }
 
   lastStringInterp = false;
 
-  private mkStringNode(parts: Node[], pos: Pos): Node {
-    this.lastStringInterp = parts.some((p) => p.k !== 'str');
+  private mkStringNode(parts: Node[], pos: Pos, hadInterp = false): Node {
+    this.lastStringInterp = hadInterp;
     for (const p of parts) if (p.k === 'str' && p.v.includes('\0')) throw new NixError('input string cannot be represented as a Nix string because it contains null bytes', pos, 'parse');
     if (parts.length === 0) return { k: 'str', v: '', pos };
     if (parts.length === 1 && parts[0].k === 'str') return { k: 'str', v: parts[0].v, pos };
@@ -836,6 +846,11 @@ class Parser {
         }
         buf += '$';
         i++;
+        continue;
+      }
+      if (c === '\r') {
+        buf += '\n';
+        i += t[i + 1] === '\n' ? 2 : 1;
         continue;
       }
       buf += c;
@@ -924,7 +939,7 @@ class Parser {
       if (x.k === 'str' && last && last.k === 'str') merged[merged.length - 1] = { k: 'str', v: last.v + x.v, pos: last.pos };
       else merged.push(x);
     }
-    return this.mkStringNode(merged.filter((x) => !(x.k === 'str' && x.v === '' && merged.length > 1)), pos);
+    return this.mkStringNode(merged.filter((x) => !(x.k === 'str' && x.v === '' && merged.length > 1)), pos, parts.some((p) => 'e' in p));
   }
 
   // ------------------------------------------------------------------ bindings

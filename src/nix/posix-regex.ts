@@ -8,7 +8,7 @@
 // Semantics reproduced (checked against nix-instantiate 2.8):
 //  - grammar: `( )` groups (all capturing), `|`, `* + ? {n} {n,} {n,m}` (stackable: `a**`,
 //    `x+?` = `(x+)?`), `.` (any byte but NUL, including newline), `^ $` (string start/end only,
-//    anywhere in the pattern), bracket expressions with `]` first, ranges, `[:class:]`,
+//    anywhere in the pattern, not quantifiable: `^*` is an error), bracket expressions with `]` first, ranges, `[:class:]`,
 //    `[.c.]`, `[=c=]`; a backslash inside brackets is literal;
 //  - outside brackets only `\` + one of `.[\()*+?{|^$` is valid (`\d`, `\w`, `\n`, `\}`,
 //    `\]`, back-references... are errors, as in libstdc++);
@@ -19,7 +19,8 @@
 //    explores every alternative in POSIX mode and keeps the longest).
 // Known differences (rare): captures inside a repeated group are reset on each iteration
 // in JS but keep their last value in libstdc++ (`(a|(b))*` on "ba" gives ["a","b"] in Nix,
-// ["a",null] here); libstdc++'s extra empty iteration (`(a*)*` on "aa" gives [""] in Nix).
+// ["a",null] here); libstdc++'s extra empty iteration (`(a*)*` on "aa" gives [""] in Nix,
+// `(^)*a` on "a" gives [""]; JS rejects empty iterations, so those groups come out null/longer).
 
 export class PosixRegexError extends Error {
   constructor(public readonly pattern: string, kind = 'invalid') {
@@ -95,18 +96,28 @@ class Translator {
     return out;
   }
 
+  /** Fixed match length of the node parsed last (null = variable). */
+  private lastLen: number | null = 0;
+
   private alternation(depth: number): string {
     const branches: string[] = [this.branch(depth)];
+    const lens: (number | null)[] = [this.lastLen];
     while (this.i < this.p.length && this.p[this.i] === '|') {
       this.i++;
-      this.ambiguous = true;
       branches.push(this.branch(depth));
+      lens.push(this.lastLen);
     }
+    const same = lens.every((l) => l !== null && l === lens[0]);
+    // Alternatives of different lengths: libstdc++ keeps the longest overall match, JS the
+    // first; equal fixed-length alternatives always end at the same place, so they agree.
+    if (!same) this.ambiguous = true;
+    this.lastLen = same ? lens[0] : null;
     return branches.join('|');
   }
 
   private branch(depth: number): string {
     let out = '';
+    let total: number | null = 0;
     const p = this.p;
     while (this.i < p.length) {
       const c = p[this.i];
@@ -117,6 +128,7 @@ class Translator {
       }
       let atom: string;
       let isAnchor = false;
+      let atomLen: number | null = 1;
       switch (c) {
         case '(': {
           this.i++;
@@ -125,6 +137,7 @@ class Translator {
           if (this.i >= p.length || p[this.i] !== ')') this.fail();
           this.i++;
           atom = '(' + inner + ')';
+          atomLen = this.lastLen;
           break;
         }
         case '*': case '+': case '?': case '{':
@@ -136,11 +149,13 @@ class Translator {
         case '^':
           this.i++;
           atom = '^';
+          atomLen = 0;
           isAnchor = true;
           break;
         case '$':
           this.i++;
           atom = '$';
+          atomLen = 0;
           isAnchor = true;
           break;
         case '[':
@@ -164,18 +179,23 @@ class Translator {
         const q = p[this.i];
         let qs: string;
         if (q === '*' || q === '+' || q === '?') {
+          if (isAnchor) this.fail();
           this.i++;
           qs = q;
         } else if (q === '{') {
           qs = this.braces();
         } else break;
-        if (quantified || isAnchor) atom = '(?:' + atom + ')';
+        if (isAnchor) this.fail(); // libstdc++: assertions cannot be repeated
+        if (quantified) atom = '(?:' + atom + ')';
         atom += qs;
+        const exact = /^\{(\d+)\}$/.exec(qs);
+        if (atomLen !== 0) atomLen = exact && atomLen !== null ? atomLen * parseInt(exact[1], 10) : null;
         quantified = true;
-        isAnchor = false;
       }
       out += atom;
+      total = total === null || atomLen === null ? null : total + atomLen;
     }
+    this.lastLen = total;
     return out;
   }
 

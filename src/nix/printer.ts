@@ -262,7 +262,7 @@ export function toXML(ev: EvalContext, v: Value, ctx: Set<string>, location: boo
   const showAttrs = (a: NixAttrs, ind: number) => {
     for (const k of a.keys()) {
       const at: [string, string][] = [];
-      const p = a.pos?.get(k);
+      const p = a.getPos(k);
       if (location && p) at.push(['column', String(p.col)], ['line', String(p.line)]);
       at.push(['name', k]);
       if (location && p) at.push(['path', p.src.file]);

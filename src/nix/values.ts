@@ -81,19 +81,87 @@ export class PrimopApp {
   constructor(public readonly prim: Primop, public readonly args: Value[]) {}
 }
 
-/** Attribute set: a Map plus a cached sorted key list and optional attribute positions. */
+/**
+ * Attribute set: a Map plus a cached sorted key list and optional attribute positions.
+ * `a // b` with a small `b` creates a *layered* set (b's entries over a, like Nix >= 2.32)
+ * that is only flattened into a Map when `.m` is needed or the layering gets deep.
+ */
 export class NixAttrs {
+  private _m: Map<string, Value> | null;
   private _keys: string[] | null = null;
+  private _parent: NixAttrs | null = null;
+  private _size = 0;
+  private _depth = 0;
+  /** attribute positions (for unsafeGetAttrPos); see getPos */
   pos: Map<string, Pos> | null = null;
-  constructor(public readonly m: Map<string, Value>) {}
+  constructor(m: Map<string, Value>) {
+    this._m = m;
+  }
+  /** `own` layered over `parent` (own wins). */
+  static layered(parent: NixAttrs, own: NixAttrs): NixAttrs {
+    const r = new NixAttrs(null as unknown as Map<string, Value>);
+    const om = own.m;
+    r._m = null;
+    r._parent = parent;
+    r._depth = parent._depth + 1;
+    let size = parent.size;
+    for (const k of om.keys()) if (!parent.has(k)) size++;
+    r._size = size;
+    r._own = om;
+    r.pos = own.pos;
+    return r;
+  }
+  private _own: Map<string, Value> | null = null;
+  get depth(): number {
+    return this._depth;
+  }
+  get m(): Map<string, Value> {
+    let m = this._m;
+    if (m === null) {
+      // flatten the whole chain at once: base map + every layer, oldest first
+      const layers: NixAttrs[] = [];
+      let a: NixAttrs = this;
+      while (a._m === null) {
+        layers.push(a);
+        a = a._parent!;
+      }
+      m = new Map(a._m);
+      let pm: Map<string, Pos> | null = a.pos ? new Map(a.pos) : null;
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const l = layers[i];
+        for (const [k, v] of l._own!) m.set(k, v);
+        if (l.pos || pm) {
+          pm ??= new Map();
+          for (const k of l._own!.keys()) {
+            const p = l.pos?.get(k);
+            if (p) pm.set(k, p);
+            else pm.delete(k);
+          }
+        }
+      }
+      this.pos = pm;
+      this._m = m;
+      this._parent = null;
+      this._own = null;
+      this._depth = 0;
+    }
+    return m;
+  }
   get size(): number {
-    return this.m.size;
+    return this._m !== null ? this._m.size : this._size;
   }
   get(k: string): Value | undefined {
-    return this.m.get(k);
+    if (this._m !== null) return this._m.get(k);
+    const v = this._own!.get(k);
+    return v !== undefined ? v : this._parent!.get(k);
   }
   has(k: string): boolean {
-    return this.m.has(k);
+    return this.get(k) !== undefined;
+  }
+  getPos(k: string): Pos | undefined {
+    if (this._m !== null) return this.pos?.get(k);
+    if (this._own!.has(k)) return this.pos?.get(k);
+    return this._parent!.getPos(k);
   }
   keys(): string[] {
     let k = this._keys;

@@ -41,10 +41,14 @@ export const DEFAULT_HOST: HostLocations = {
   dpkgInfoDir: '/var/lib/dpkg/info',
 };
 
-const INDEX_FORMAT = 1;
+const INDEX_FORMAT = 2;
+
+const NODE_TO_DPKG_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: 'i386', s390x: 's390x', riscv64: 'riscv64' };
 
 let nativeArchCache: string | undefined;
+/** dpkg's native architecture (known from node's own for the common ones, else asked). */
 export function nativeArch(): string {
+  if (!nativeArchCache) nativeArchCache = NODE_TO_DPKG_ARCH[process.arch];
   if (!nativeArchCache) {
     try {
       nativeArchCache = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
@@ -220,6 +224,34 @@ export class ArchiveIndex {
   get size(): number {
     return this.names().length;
   }
+
+  /**
+   * nixpkgs-style names derived from archive names (postgresql-15 -> postgresql_15,
+   * python3.11 -> python311), sorted; computed when the index is built.
+   */
+  derivedNames(): string[] {
+    if (this.inMemory) return derivedNames(this.names());
+    try {
+      const text = fs.readFileSync(path.join(this.dir!, 'derived.txt'), 'utf8');
+      return text ? text.split('\n') : [];
+    } catch {
+      return derivedNames(this.names());
+    }
+  }
+}
+
+function derivedNames(names: string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    if (n.startsWith('postgresql-')) {
+      const m = /^postgresql-(\d+)$/.exec(n);
+      if (m) out.push(`postgresql_${m[1]}`);
+    } else if (n.startsWith('python3.')) {
+      const m = /^python3\.(\d+)$/.exec(n);
+      if (m) out.push(`python3${m[1]}`);
+    }
+  }
+  return out.sort();
 }
 
 function writeIndexDir(dir: string, key: string, m: Map<string, ArchiveEntry>): void {
@@ -232,7 +264,9 @@ function writeIndexDir(dir: string, key: string, m: Map<string, ArchiveEntry>): 
       shards[shardOf(e.name)][e.name] = [e.version, e.arch, e.description, e.filename, e.sha256, e.size];
     }
     shards.forEach((sh, k) => fs.writeFileSync(path.join(tmp, `shard-${k}.json`), JSON.stringify(sh)));
-    fs.writeFileSync(path.join(tmp, 'names.txt'), [...m.keys()].sort().join('\n'));
+    const names = [...m.keys()].sort();
+    fs.writeFileSync(path.join(tmp, 'names.txt'), names.join('\n'));
+    fs.writeFileSync(path.join(tmp, 'derived.txt'), derivedNames(names).join('\n'));
     fs.writeFileSync(path.join(tmp, 'key'), key);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);

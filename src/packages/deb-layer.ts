@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { addToStore, storePathFor } from './store-path';
+import { addToStore, storePathFor, versionForName } from './store-path';
 import type { DebRef } from './apt';
 import { PackageError } from './errors';
 
@@ -32,7 +32,7 @@ function mergeInto(from: string, to: string): void {
 }
 
 export function layerPathFor(storeDir: string, deb: DebRef, sha256: string): string {
-  return storePathFor(storeDir, `deb:${deb.name}:${deb.version}:${deb.arch}:${sha256}`, `deb-${deb.name}-${deb.version}-${deb.arch}`);
+  return storePathFor(storeDir, `deb:${deb.name}:${deb.version}:${deb.arch}:${sha256}`, `deb-${deb.name}-${versionForName(deb.version)}-${deb.arch}`);
 }
 
 /** Unpacks `debFile` into its layer store path (nothing happens when it exists). */

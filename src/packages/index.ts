@@ -29,7 +29,7 @@ import { PackageError } from './errors';
 import { NIXPKGS_TO_DEBIAN, debianNamesFor } from './nixpkgs-names';
 import { describeTree, PackageFile, planTree, writeTree } from './package-tree';
 import { ProgressSink, stderrProgress } from './progress';
-import { addToStore, storePathFor } from './store-path';
+import { addToStore, storePathFor, versionForName } from './store-path';
 import { closestNames } from './suggest';
 
 export { PackageError } from './errors';
@@ -105,7 +105,6 @@ export class PackageSource {
   private archiveMap?: ArchiveIndex;
   private installedMap?: Map<string, InstalledEntry>;
   private nameList?: string[];
-  private nameSet?: Set<string>;
 
   constructor(
     private readonly paths: StatePaths,
@@ -149,18 +148,22 @@ export class PackageSource {
   /** Every name lookup() knows, sorted. */
   names(): string[] {
     if (!this.nameList) {
-      const set = new Set<string>();
-      for (const n of this.archive().names()) set.add(n);
-      for (const n of this.installed().keys()) set.add(n);
-      for (const n of Object.keys(NIXPKGS_TO_DEBIAN)) if (this.exists(NIXPKGS_TO_DEBIAN[n][0])) set.add(n);
-      for (const n of [...set]) {
-        let m = /^postgresql-(\d+)$/.exec(n);
-        if (m) set.add(`postgresql_${m[1]}`);
-        m = /^python3\.(\d+)$/.exec(n);
-        if (m) set.add(`python3${m[1]}`);
+      const archive = this.archive();
+      const base = archive.names();
+      // Installed-only packages, aliases and derived names: few, merged into the sorted list.
+      const extra = new Set<string>();
+      for (const n of this.installed().keys()) if (!archive.has(n)) extra.add(n);
+      for (const n of Object.keys(NIXPKGS_TO_DEBIAN)) if (!archive.has(n) && this.exists(NIXPKGS_TO_DEBIAN[n][0])) extra.add(n);
+      for (const n of archive.derivedNames()) if (!archive.has(n)) extra.add(n);
+      const more = [...extra].sort();
+      const out: string[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < base.length || j < more.length) {
+        if (j >= more.length || (i < base.length && base[i] < more[j])) out.push(base[i++]);
+        else out.push(more[j++]);
       }
-      this.nameSet = set;
-      this.nameList = [...set].sort();
+      this.nameList = out;
     }
     return this.nameList;
   }
@@ -173,15 +176,14 @@ export class PackageSource {
     const debs = this.debNames(attr);
     if (debs.length === 0) return undefined;
     const main = debs[0];
-    const inst = this.installed().get(main);
-    const arch = this.archive().get(main);
-    const e = inst ?? arch!;
+    // A package the host has never needs the archive index (nor apt's lists).
+    const e = this.installed().get(main) ?? this.archive().get(main)!;
     return {
       attr,
       debName: main,
       version: e.version,
       arch: e.arch,
-      description: (inst?.description || arch?.description) ?? '',
+      description: e.description,
       installedOnHost: debs.every((d) => this.installed().has(d)),
     };
   }
@@ -192,81 +194,148 @@ export class PackageSource {
     return closestNames(attr, this.nameList!, (n) => installed.has(n) || n in NIXPKGS_TO_DEBIAN);
   }
 
+  /**
+   * apt's answer to "what must be fetched for these packages", remembered until apt's lists
+   * or dpkg's status change (apt-get -s costs seconds; the answer rarely changes).
+   */
+  private resolveCached(missing: string[], aptCache: string): DebRef[] {
+    const stamp = (f: string) => {
+      try {
+        const st = fs.statSync(f);
+        return `${f}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${f}:none`;
+      }
+    };
+    const key = [missing.join(' '), stamp(this.host.statusFile), ...packageListFiles(this.host.listsDir).map(stamp)].join('\n');
+    const file = path.join(this.paths.cacheDir, 'resolved', `${missing.join('+').replace(/[^A-Za-z0-9+\-._]/g, '_')}.json`);
+    try {
+      const c = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; refs: DebRef[] };
+      if (c.key === key) return c.refs;
+    } catch {
+      // not resolved before
+    }
+    const refs = resolveMissing(missing, this.host, aptCache);
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ key, refs }));
+    } catch {
+      // the cache only saves time
+    }
+    return refs;
+  }
+
   /** Makes the package's store paths exist (downloading what the host lacks); idempotent. */
   realize(attr: string, progress?: ProgressSink): RealizedPackage {
-    const info = this.lookup(attr);
-    if (!info) throw new PackageError(unknownPackageMessage(attr, this.suggest(attr)));
-    const debs = this.debNames(attr);
-    const versions = debs.map((d) => {
-      const inst = this.installed().get(d);
-      if (inst) return `${d} ${inst.version} ${inst.arch} host`;
-      const a = this.archive().get(d)!;
-      return `${d} ${a.version} ${a.arch} ${a.sha256}`;
-    });
-    const key = [this.paths.storeDir, attr, ...versions].join('\n');
-    const cacheFile = path.join(this.paths.cacheDir, 'realized', `${attr.replace(/[^A-Za-z0-9+\-._]/g, '_')}.json`);
-    try {
-      const c = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RealizeCache;
-      if (c.key === key && fs.existsSync(c.outPath) && c.usrLayers.every((l) => fs.existsSync(l))) {
-        return { info, outPath: c.outPath, usrLayers: c.usrLayers };
-      }
-    } catch {
-      // not realized before
+    return this.realizeAll([attr], progress)[0];
+  }
+
+  /**
+   * realize() for several packages at once (a configuration's systemPackages): what they
+   * lack is downloaded by one apt call and each .deb unpacked once. Results in `attrs` order.
+   */
+  realizeAll(attrs: string[], progress?: ProgressSink): RealizedPackage[] {
+    interface Plan {
+      info: PackageInfo;
+      debs: string[];
+      versions: string[];
+      key: string;
+      cacheFile: string;
+      missing: string[];
+      refs: DebRef[];
+      done?: RealizedPackage;
     }
+    const plans: Plan[] = attrs.map((attr) => {
+      const info = this.lookup(attr);
+      if (!info) throw new PackageError(unknownPackageMessage(attr, this.suggest(attr)));
+      const debs = this.debNames(attr);
+      const versions = debs.map((d) => {
+        const inst = this.installed().get(d);
+        if (inst) return `${d} ${inst.version} ${inst.arch} host`;
+        const a = this.archive().get(d)!;
+        return `${d} ${a.version} ${a.arch} ${a.sha256}`;
+      });
+      const key = [this.paths.storeDir, attr, ...versions].join('\n');
+      const cacheFile = path.join(this.paths.cacheDir, 'realized', `${attr.replace(/[^A-Za-z0-9+\-._]/g, '_')}.json`);
+      const plan: Plan = { info, debs, versions, key, cacheFile, missing: [], refs: [] };
+      try {
+        const c = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RealizeCache;
+        if (c.key === key && fs.existsSync(c.outPath) && c.usrLayers.every((l) => fs.existsSync(l))) {
+          plan.done = { info, outPath: c.outPath, usrLayers: c.usrLayers };
+        }
+      } catch {
+        // not realized before
+      }
+      if (!plan.done) plan.missing = debs.filter((d) => !this.installed().has(d));
+      return plan;
+    });
+    const todo = plans.filter((p) => !p.done);
+    if (todo.length === 0) return plans.map((p) => p.done!);
     const sink = progress ?? stderrProgress();
 
-    const files: PackageFile[] = [];
-    for (const d of debs) {
-      const inst = this.installed().get(d);
-      if (!inst) continue;
-      for (const abs of installedFileList(this.host.dpkgInfoDir, d, inst.arch)) files.push({ abs, local: abs });
-    }
-
-    const missing = debs.filter((d) => !this.installed().has(d));
-    const usrLayers: string[] = [];
-    if (missing.length > 0) {
+    // What the host lacks: resolved per package (its closure makes its layers), fetched and
+    // unpacked once for all.
+    const layerOf = new Map<string, string>();
+    const refKey = (r: DebRef) => `${r.name} ${r.version} ${r.arch}`;
+    if (todo.some((p) => p.missing.length > 0)) {
       ensureAptLists(this.host, sink);
-      const refs = resolveMissing(missing, this.host);
-      for (const d of missing) {
-        if (!refs.some((r) => r.name === d)) {
-          throw new PackageError(`apt did not select '${d}' for download (is it held or conflicting on this host?)`);
+      const aptCache = path.join(this.paths.cacheDir, 'apt');
+      const all = new Map<string, DebRef>();
+      for (const p of todo) {
+        if (p.missing.length === 0) continue;
+        p.refs = this.resolveCached(p.missing, aptCache);
+        for (const d of p.missing) {
+          if (!p.refs.some((r) => r.name === d)) {
+            throw new PackageError(`apt did not select '${d}' for download (is it held or conflicting on this host?)`);
+          }
         }
+        for (const r of p.refs) all.set(refKey(r), r);
       }
+      const refs = [...all.values()];
       const shaOf = (r: DebRef) => {
         const a = this.archive().get(r.name);
         return a && a.version === r.version ? a.sha256 : undefined;
       };
-      const debFiles = fetchDebs(refs, path.join(this.paths.cacheDir, 'debs'), this.host, sink, shaOf);
-      const layerOf = new Map<string, string>();
+      const debFiles = fetchDebs(refs, path.join(this.paths.cacheDir, 'debs'), this.host, sink, shaOf, aptCache);
       refs.forEach((r, i) => {
         sink.step('unpack', i + 1, refs.length, `${r.name} ${r.version}`);
         const sha = shaOf(r) ?? sha256File(debFiles[i]);
-        const layer = unpackDebLayer(this.paths.storeDir, debFiles[i], r, sha);
-        usrLayers.push(layer);
-        layerOf.set(r.name, layer);
+        layerOf.set(refKey(r), unpackDebLayer(this.paths.storeDir, debFiles[i], r, sha));
       });
       sink.finish();
-      for (const d of missing) {
-        const layer = layerOf.get(d)!;
-        for (const abs of layerFiles(layer)) files.push({ abs, local: path.join(layer, abs), layer });
-      }
     }
 
-    const entries = planTree(files);
-    const pname = /^[A-Za-z0-9+\-_]+$/.test(attr) ? attr : info.debName;
-    const description = ['package', ...versions, ...usrLayers, describeTree(entries)].join('\n');
-    const outPath = addToStore(storePathFor(this.paths.storeDir, description, `${pname}-${info.version}`), (tmp) => {
-      writeTree(tmp, entries);
-      fs.mkdirSync(path.join(tmp, 'nix-support'));
-      fs.writeFileSync(path.join(tmp, 'nix-support', 'debian-packages'), versions.map((v) => `${v}\n`).join(''));
-      fs.writeFileSync(path.join(tmp, 'nix-support', 'usr-layers'), usrLayers.map((l) => `${l}\n`).join(''));
-    });
-    try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      fs.writeFileSync(cacheFile, JSON.stringify({ key, outPath, usrLayers } satisfies RealizeCache));
-    } catch {
-      // the cache only saves time
+    for (const p of todo) {
+      const files: PackageFile[] = [];
+      for (const d of p.debs) {
+        const inst = this.installed().get(d);
+        if (!inst) continue;
+        for (const abs of installedFileList(this.host.dpkgInfoDir, d, inst.arch)) files.push({ abs, local: abs });
+      }
+      const usrLayers = p.refs.map((r) => layerOf.get(refKey(r))!);
+      for (const d of p.missing) {
+        const layer = layerOf.get(refKey(p.refs.find((r) => r.name === d)!))!;
+        for (const abs of layerFiles(layer)) files.push({ abs, local: path.join(layer, abs), layer });
+      }
+      const entries = planTree(files);
+      const { info, versions } = p;
+      const pname = /^[A-Za-z0-9+\-_]+$/.test(info.attr) ? info.attr : info.debName;
+      const description = ['package', ...versions, ...usrLayers, describeTree(entries)].join('\n');
+      const name = `${pname}-${versionForName(info.version)}`;
+      const outPath = addToStore(storePathFor(this.paths.storeDir, description, name), (tmp) => {
+        writeTree(tmp, entries);
+        fs.mkdirSync(path.join(tmp, 'nix-support'));
+        fs.writeFileSync(path.join(tmp, 'nix-support', 'debian-packages'), versions.map((v) => `${v}\n`).join(''));
+        fs.writeFileSync(path.join(tmp, 'nix-support', 'usr-layers'), usrLayers.map((l) => `${l}\n`).join(''));
+      });
+      try {
+        fs.mkdirSync(path.dirname(p.cacheFile), { recursive: true });
+        fs.writeFileSync(p.cacheFile, JSON.stringify({ key: p.key, outPath, usrLayers } satisfies RealizeCache));
+      } catch {
+        // the cache only saves time
+      }
+      p.done = { info, outPath, usrLayers };
     }
-    return { info, outPath, usrLayers };
+    return plans.map((p) => p.done!);
   }
 }

@@ -35,6 +35,11 @@ export function storeName(name: string): string {
   return name.replace(/[^A-Za-z0-9+\-._?=]/g, '_');
 }
 
+/** A Debian version as store names show it: without the epoch ("1:9.2p1-2" -> "9.2p1-2"). */
+export function versionForName(version: string): string {
+  return version.replace(/^\d+:/, '');
+}
+
 export function storePathFor(storeDir: string, description: string, name: string): string {
   return path.join(storeDir, `${storeHash(description)}-${storeName(name)}`);
 }

@@ -80,8 +80,8 @@ function failure(name: string, paths: StatePaths, reason: string): RuntimeError 
 
 function lastExitText(paths: StatePaths, name: string): string {
   try {
-    const e = JSON.parse(fs.readFileSync(lastExitFile(paths, name), 'utf8')) as { code: number | null; signal: string | null };
-    return e.signal ? `systemd-nspawn was killed by ${e.signal}` : `systemd-nspawn exited with status ${e.code}`;
+    const e = JSON.parse(fs.readFileSync(lastExitFile(paths, name), 'utf8')) as { code: number };
+    return e.code > 128 ? `systemd-nspawn was killed by signal ${e.code - 128}` : `systemd-nspawn exited with status ${e.code}`;
   } catch {
     return 'systemd-nspawn exited';
   }
@@ -132,12 +132,16 @@ async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (()
       await killContainer(paths, name);
       throw failure(name, paths, `its systemd finished booting in state '${i.rec.bootState}'`);
     }
+    // The boot supervisor died before the container was ready, or nspawn is gone.
     const gone = supervisorGone ? supervisorGone() : !i.supervisor;
     if (gone || (i.rec && !i.nspawn && Date.now() - begin > 200)) {
       await sleep(50);
-      if (gone || !inspect(paths, name).nspawn) {
-        await cleanupStale(paths, name);
-        throw failure(name, paths, lastExitText(paths, name));
+      const again = inspect(paths, name);
+      if (again.rec?.ready && again.nspawn && again.leader) return;
+      if (gone || !again.nspawn) {
+        const why = again.nspawn ? 'its boot supervisor died' : lastExitText(paths, name);
+        await killContainer(paths, name);
+        throw failure(name, paths, why);
       }
     }
     if (Date.now() - begin > timeoutMs) {

@@ -1,19 +1,51 @@
-// The detached supervisor used on hosts without systemd as PID 1. It plays the part of
-// upstream's container@NAME.service: it owns systemd-nspawn, records the pids (state.ts),
-// configures the host side of the network once the container exists, marks the container
-// ready when its systemd has finished booting, and when nspawn exits — for any reason,
-// including kill -9 — it kills what is left of the container (KillMode=mixed's final
-// SIGKILL), removes the veth and the state record.
+// The detached supervisor used on hosts without systemd as PID 1. Together with the tiny
+// shell watcher below it plays the part of upstream's container@NAME.service:
+//  - the watcher (`sh`, ~1 MB) is the parent of systemd-nspawn for the container's whole life.
+//    SIGTERM to it is passed on to nspawn (an orderly halt) and disables restarts. When nspawn
+//    exits, for any reason including kill -9, it kills what is left of the container (its init,
+//    checked by start time: KillMode=mixed's final SIGKILL), deletes ve-NAME/vb-NAME, records
+//    the exit status, and on status 133 (reboot inside) runs this supervisor again.
+//  - this node process lives only while the container boots: it finds the container's init,
+//    records the pids (state.ts), configures the host side of the network, waits until the
+//    container's systemd has finished booting, marks the record ready and exits. So an idle
+//    container costs nspawn + sh on the host, not a node process.
 //
 // Invoked as: node supervisor.js SPEC.json   (started by lifecycle.ts, detached, setsid)
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import { applyHostNetwork, removeLinks } from './network';
-import { findLeader, isAlive, procId, signalPid, sleep, waitGone } from './proc';
-import {
-  consoleLog, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, SupervisorSpec, writeRecord,
-} from './state';
+import * as path from 'path';
+import { applyHostNetwork } from './network';
+import { findLeader, isAlive, procComm, procId, procParent, signalPid, sleep } from './proc';
+import { consoleLog, readSpec, RuntimeRecord, runDirOf, SupervisorSpec, writeRecord } from './state';
 
+/** The watcher: `sh -c WATCHER nixos-container-watch NSPAWN-ARGV...` (env: NC_DIR NC_NAME NC_NODE NC_SUPERVISOR NC_SPEC). */
+export const WATCHER = [
+  'stop=0 child=',
+  'trap \'stop=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null\' TERM',
+  "trap '' HUP INT",
+  '"$@" </dev/null &',
+  'child=$!',
+  'while :; do',
+  '  wait "$child"; rc=$?',
+  '  kill -0 "$child" 2>/dev/null || break',
+  'done',
+  'if read -r lpid lstart < "$NC_DIR/leader" 2>/dev/null; then',
+  '  if stat=$(cat "/proc/$lpid/stat" 2>/dev/null); then',
+  '    rest=${stat##*) }; set -- $rest',
+  '    if [ "${20}" = "$lstart" ]; then',
+  '      kill -KILL "$lpid" 2>/dev/null',
+  '      n=0; while kill -0 "$lpid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done',
+  '    fi',
+  '  fi',
+  'fi',
+  'ip link delete dev "ve-$NC_NAME" 2>/dev/null; ip link delete dev "vb-$NC_NAME" 2>/dev/null',
+  'printf \'{"code": %s}\\n\' "$rc" > "$NC_DIR/last-exit.json"',
+  'if [ "$rc" = 133 ] && [ "$stop" = 0 ]; then',
+  '  echo "nixos-container: the container rebooted; starting it again"',
+  '  exec "$NC_NODE" "$NC_SUPERVISOR" "$NC_SPEC"',
+  'fi',
+  'exit 0',
+].join('\n');
 
 function log(fd: number, msg: string): void {
   try {
@@ -48,115 +80,100 @@ async function waitForBoot(leader: number, alive: () => boolean): Promise<string
   });
 }
 
-type Exit = { code: number | null; signal: string | null };
-
 let stopRequested = false;
-let currentChild: ReturnType<typeof spawn> | undefined;
 
-/** One nspawn run: spawn, record, network, readiness, and cleanup when it exits. */
-async function runOnce(spec: SupervisorSpec, logFd: number): Promise<Exit> {
-  const { name, paths } = spec;
-  const child = spawn(spec.argv[0], spec.argv.slice(1), {
-    stdio: ['ignore', logFd, logFd],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
-  });
-  currentChild = child;
-  let exited: Exit | undefined;
-  const exitP = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-    child.on('error', (e) => {
-      log(logFd, `cannot run ${spec.argv[0]}: ${e.message}`);
-      exited = { code: 127, signal: null };
-      resolve();
-    });
-  });
-  if (stopRequested && child.pid) signalPid(child.pid, 'SIGTERM');
-
-  const rec: RuntimeRecord = {
-    name,
-    supervisor: procId(process.pid),
-    nspawn: child.pid ? procId(child.pid) : undefined,
-    toplevel: spec.toplevel,
-    hostIface: spec.hostIface,
-    startedAt: new Date().toISOString(),
-  };
-  if (rec.nspawn) writeRecord(paths, rec);
-
-  const alive = () => exited === undefined;
-  const t0 = Date.now();
-  // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
-  while (alive() && child.pid) {
-    const l = findLeader(child.pid);
-    if (l !== undefined) {
-      rec.leader = procId(l);
-      break;
+/** nspawn, once the watcher has started it. */
+async function findNspawn(watcher: number, alive: () => boolean): Promise<number | undefined> {
+  while (alive()) {
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      const pid = Number(d);
+      if (procParent(pid) === watcher && procComm(pid) === 'systemd-nspawn') return pid;
     }
-    await sleep(10);
+    await sleep(5);
   }
-  if (alive() && rec.leader) {
-    writeRecord(paths, rec);
-    log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
-    for (let attempt = 0; attempt < 50 && alive(); attempt++) {
-      const errors = applyHostNetwork(spec.hostNetwork);
-      if (errors.length === 0) break;
-      if (attempt === 49) for (const e of errors) log(logFd, `host network: ${e}`);
-      await sleep(20);
-    }
-    const state = await waitForBoot(rec.leader.pid, alive);
-    if (alive()) {
-      log(logFd, `container reported '${state}' (${Date.now() - t0} ms)`);
-      rec.ready = state === 'running' || state === 'degraded';
-      if (!rec.ready) rec.bootState = state;
-      writeRecord(paths, rec);
-    }
-  }
-
-  await exitP;
-  // nspawn is gone. Anything left of the container (nspawn killed by SIGKILL) goes too.
-  if (rec.leader && isAlive(rec.leader)) {
-    log(logFd, `nspawn exited, killing the container's remaining processes (leader ${rec.leader.pid})`);
-    signalPid(rec.leader.pid, 'SIGKILL');
-    await waitGone(rec.leader, 5000);
-  }
-  removeLinks(name);
-  const now = readRecord(paths, name);
-  if (now && now.nspawn && rec.nspawn && now.nspawn.pid === rec.nspawn.pid && now.nspawn.start === rec.nspawn.start) {
-    removeRecord(paths, name);
-  }
-  return exited!;
+  return undefined;
 }
 
 async function main(): Promise<void> {
   const specPath = process.argv[2];
-  const { name, paths } = readSpec(specPath);
-  // O_APPEND: nspawn and the container may reopen the file; every write must land at the end.
-  fs.writeFileSync(consoleLog(paths, name), '', { mode: 0o600 });
-  const logFd = fs.openSync(consoleLog(paths, name), 'a');
+  const spec: SupervisorSpec = readSpec(specPath);
+  const { name, paths } = spec;
+  const dir = runDirOf(paths, name);
+  const logFile = consoleLog(paths, name);
+  // Fresh log on a start; appended to on a reboot (the watcher execs us with NC_REBOOT... it
+  // keeps the same file). O_APPEND: nspawn and the container may reopen it.
+  if (!process.env.NC_SPEC) fs.writeFileSync(logFile, '', { mode: 0o600 });
+  const logFd = fs.openSync(logFile, 'a');
+  fs.rmSync(path.join(dir, 'leader'), { force: true });
   process.on('SIGHUP', () => {});
   process.on('SIGINT', () => {});
-  // SIGTERM to the supervisor means "stop": no more restarts, and nspawn gets it too.
+
+  const watcher = spawn('/bin/sh', ['-c', WATCHER, 'nixos-container-watch', ...spec.argv], {
+    stdio: ['ignore', logFd, logFd],
+    detached: false,
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C.UTF-8',
+      SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1',
+      NC_DIR: dir,
+      NC_NAME: name,
+      NC_NODE: process.execPath,
+      NC_SUPERVISOR: __filename,
+      NC_SPEC: specPath,
+    },
+  });
+  let watcherGone = false;
+  watcher.on('exit', () => (watcherGone = true));
+  watcher.on('error', () => (watcherGone = true));
+  // SIGTERM during boot ("stop"): the watcher passes it on to nspawn and won't restart.
   process.on('SIGTERM', () => {
     stopRequested = true;
-    if (currentChild?.pid) signalPid(currentChild.pid, 'SIGTERM');
+    if (watcher.pid) signalPid(watcher.pid, 'SIGTERM');
   });
-  for (;;) {
-    const exit = await runOnce(readSpec(specPath), logFd); // re-read: a live switch may have changed it
-    try {
-      fs.writeFileSync(lastExitFile(paths, name), JSON.stringify({ ...exit, at: new Date().toISOString() }) + '\n');
-    } catch {
-      /* run dir removed */
+  const t0 = Date.now();
+  const rec: RuntimeRecord = {
+    name,
+    supervisor: watcher.pid ? procId(watcher.pid) : undefined,
+    toplevel: spec.toplevel,
+    hostIface: spec.hostIface,
+    startedAt: new Date().toISOString(),
+  };
+  const nspawnPid = watcher.pid ? await findNspawn(watcher.pid, () => !watcherGone) : undefined;
+  if (nspawnPid !== undefined) {
+    rec.nspawn = procId(nspawnPid);
+    writeRecord(paths, rec);
+    const alive = () => isAlive(rec.nspawn);
+    // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
+    while (alive()) {
+      const l = findLeader(nspawnPid);
+      if (l !== undefined) {
+        rec.leader = procId(l);
+        break;
+      }
+      await sleep(10);
     }
-    // Exit status 133: the container rebooted (upstream: RestartForceExitStatus=133).
-    if (exit.code === 133 && !stopRequested) {
-      log(logFd, 'the container rebooted; starting it again');
-      continue;
+    if (alive() && rec.leader) {
+      fs.writeFileSync(path.join(dir, 'leader'), `${rec.leader.pid} ${rec.leader.start}\n`);
+      writeRecord(paths, rec);
+      log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
+      for (let attempt = 0; attempt < 50 && alive(); attempt++) {
+        const errors = applyHostNetwork(spec.hostNetwork);
+        if (errors.length === 0) break;
+        if (attempt === 49) for (const e of errors) log(logFd, `host network: ${e}`);
+        await sleep(20);
+      }
+      const state = await waitForBoot(rec.leader.pid, alive);
+      if (alive() && !stopRequested) {
+        log(logFd, `container reported '${state}' (${Date.now() - t0} ms)`);
+        rec.ready = state === 'running' || state === 'degraded';
+        if (!rec.ready) rec.bootState = state;
+        writeRecord(paths, rec);
+      }
     }
-    break;
   }
   fs.closeSync(logFd);
+  watcher.unref();
 }
 
 main().catch((e) => {

@@ -82,6 +82,7 @@ export function activateScript(a: ActivationInput): string {
   L.push('install -m 0644 "$systemConfig/etc/group" /etc/.group.tmp && mv -f /etc/.group.tmp /etc/group');
   L.push(`mutable=${sh(a.mutablePasswordUsers.join(' '))}`);
   L.push('old=/etc/shadow; [ -f "$old" ] || old=/dev/null');
+  L.push('AWK=$(command -v mawk || command -v gawk || command -v awk)');
   L.push(
     `awk -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
       ` FILENAME == ARGV[1] { if (NF > 1) old[$1] = $2; next } { if (($1 in m) && ($1 in old)) $2 = old[$1]; print }'` +

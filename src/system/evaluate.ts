@@ -7,6 +7,9 @@ import { PackageSource } from '../packages';
 import type { StatePaths } from '../state/paths';
 import { HostContext, PackageProvider, makeHostValue } from './host';
 
+/** The nixpkgs tree of this project (option modules and lib). */
+export const NIXPKGS_DIR = path.resolve(__dirname, '..', '..', '..', 'nixpkgs');
+
 /** The name the Nix code looks up (builtins.__nixosContainerHost). */
 export const HOST_GLOBAL = '__nixosContainerHost';
 
@@ -31,7 +34,17 @@ export class ConfigError extends Error {}
 /** Turns evaluator and builder failures into ConfigError with Nix-style text. */
 export function asConfigError(e: unknown): Error {
   if (e instanceof ConfigError) return e;
-  if (e instanceof NixError) return new ConfigError(e.message);
+  if (e instanceof NixError) {
+    // A `throw` from the module system or the option modules (unknown option, wrong type,
+    // conflicting values, failed assertions): the message names the option and the user's
+    // files; the position inside nixpkgs is noise. Printed as Nix does without --show-trace.
+    const file = e.pos ? String((e.pos as { src: { file: string } }).src.file) : '';
+    if (e.kind === 'throw' && file.startsWith(NIXPKGS_DIR + path.sep) && !e.showTrace) {
+      const lines = String(e.rawMessage).split('\n');
+      return new ConfigError('error: ' + lines.map((l, i) => (i === 0 || l === '' ? l : '       ' + l)).join('\n').replace(/ +$/gm, ''));
+    }
+    return new ConfigError(e.message);
+  }
   if (e instanceof Error && /^error: /.test(e.message)) return new ConfigError(e.message);
   return e instanceof Error ? e : new Error(String(e));
 }

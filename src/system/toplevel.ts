@@ -143,7 +143,37 @@ function writeEtc(etcDir: string, m: Manifest, storeDir: string): EtcEntry[] {
     entries.push({ ...e, target });
   }
   entries.push({ target: 'systemd/system', text: null, source: null, mode: 'symlink', user: '+0', group: '+0' });
+  if (!seen.has('alternatives')) {
+    const alts = hostAlternatives();
+    if (alts.length) {
+      fs.mkdirSync(path.join(etcDir, 'alternatives'), { recursive: true });
+      for (const [n, target] of alts) fs.symlinkSync(target, path.join(etcDir, 'alternatives', n));
+      entries.push({ target: 'alternatives', text: null, source: null, mode: 'symlink', user: '+0', group: '+0' });
+    }
+  }
   return entries;
+}
+
+/**
+ * The host's /etc/alternatives links (Debian's update-alternatives: awk, editor, pager, ...):
+ * the container shares the host's /usr, whose links point through /etc/alternatives.
+ */
+export function hostAlternatives(dir = '/etc/alternatives'): Array<[string, string]> {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const out: Array<[string, string]> = [];
+  for (const n of names) {
+    try {
+      out.push([n, fs.readlinkSync(path.join(dir, n))]);
+    } catch {
+      /* not a link (README) */
+    }
+  }
+  return out;
 }
 
 /** The cache key of a manifest: everything the toplevel's content depends on. */
@@ -153,6 +183,7 @@ export function toplevelKey(m: Manifest, storeDir: string, layers: string[]): st
   const { warnings: _w, ...rest } = m;
   h.update(JSON.stringify(rest));
   h.update('\0' + JSON.stringify(layers));
+  h.update('\0' + JSON.stringify(hostAlternatives()));
   for (const e of m.etc) {
     if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir)) {
       h.update(`\0source ${e.source}\0`);

@@ -54,7 +54,7 @@ describe('a container through the CLI', { skip }, () => {
     const r = sb.run(['start', NAME]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
-    assert.equal(sb.run(['start', NAME]).status, 0);
+    { const s = sb.run(['start', NAME]); assert.equal(s.status, 0, s.stderr); }
     const list = JSON.parse(sb.run(['list', '--json']).stdout) as { name: string; status: string }[];
     assert.deepEqual(list.map((c) => [c.name, c.status]), [[NAME, 'up']]);
   });
@@ -75,7 +75,7 @@ describe('a container through the CLI', { skip }, () => {
   });
 
   it('stop, then start --all starts it again (AUTO_START=1)', () => {
-    assert.equal(sb.run(['stop', NAME]).status, 0);
+    { const s = sb.run(['stop', NAME]); assert.equal(s.status, 0, s.stderr); }
     assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
     const r = sb.run(['start', '--all']);
     assert.equal(r.status, 0, r.stderr);
@@ -83,11 +83,11 @@ describe('a container through the CLI', { skip }, () => {
   });
 
   it('restart and terminate', () => {
-    assert.equal(sb.run(['restart', NAME]).status, 0);
+    { const s = sb.run(['restart', NAME]); assert.equal(s.status, 0, s.stderr); }
     assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
-    assert.equal(sb.run(['terminate', NAME]).status, 0);
+    { const s = sb.run(['terminate', NAME]); assert.equal(s.status, 0, s.stderr); }
     assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
-    assert.equal(sb.run(['start', NAME]).status, 0);
+    { const s = sb.run(['start', NAME]); assert.equal(s.status, 0, s.stderr); }
   });
 
   it('destroy a running container removes everything', () => {
@@ -98,5 +98,50 @@ describe('a container through the CLI', { skip }, () => {
     }
     assert.notEqual(spawnSync('ip', ['link', 'show', `ve-${NAME}`], { stdio: 'ignore' }).status, 0, 've- link removed');
     assert.equal(sb.run(['status', NAME]).stdout, 'gone\n');
+  });
+});
+
+describe('a container built from --config, updated live', { skip }, () => {
+  const NAME2 = `cb${Math.random().toString(36).slice(2, 7)}`;
+  const N2 = 100 + ((N - 100 + 75) % 150);
+  const config = (greeting: string) =>
+    `networking.firewall.enable = false; environment.etc."greeting".text = "${greeting}";`;
+  after(() => {
+    sb.run(['destroy', NAME2]);
+    spawnSync('ip', ['link', 'del', `ve-${NAME2}`], { stdio: 'ignore' });
+  });
+
+  it('create --config, start, run', () => {
+    const r = sb.run(['create', NAME2, '--config', config('first'),
+      '--host-address', `10.233.${N2}.1`, '--local-address', `10.233.${N2}.2`]);
+    assert.equal(r.status, 0, r.stderr);
+    const s = sb.run(['start', NAME2]);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(sb.run(['run', NAME2, '--', 'cat', '/etc/greeting']).stdout, 'first');
+  });
+
+  it('update --config switches the running container', () => {
+    const r = sb.run(['update', NAME2, '--config', config('second')]);
+    assert.match(r.stderr, /^reloading container\.\.\.\n/);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sb.run(['run', NAME2, '--', 'cat', '/etc/greeting']).stdout, 'second');
+    assert.equal(sb.run(['status', NAME2]).stdout, 'up\n');
+  });
+
+  it('a failing update leaves the running container and its files alone', () => {
+    const cfg = path.join(sb.containerRoot(NAME2), 'etc', 'nixos', 'configuration.nix');
+    const before = fs.readFileSync(cfg, 'utf8');
+    const gen = fs.readlinkSync(path.join(sb.profile(NAME2), 'system'));
+    const r = sb.run(['update', NAME2, '--config', 'environment.etc."greeting".text = 42;']);
+    assert.equal(r.status, 1);
+    assert.doesNotMatch(r.stderr, /reloading/);
+    assert.equal(fs.readFileSync(cfg, 'utf8'), before);
+    assert.equal(fs.readlinkSync(path.join(sb.profile(NAME2), 'system')), gen);
+    assert.equal(sb.run(['run', NAME2, '--', 'cat', '/etc/greeting']).stdout, 'second');
+  });
+
+  it('destroy', () => {
+    assert.deepEqual(sb.run(['destroy', NAME2]), { status: 0, stdout: '', stderr: '' });
+    assert.equal(exists(sb.containerRoot(NAME2)), false);
   });
 });

@@ -196,15 +196,19 @@ describe('runtime with real systemd-nspawn', { skip }, () => {
     const r = helper('run', ['printf', '[%s]\\n', ...args]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, args.map((a) => `[${a}]\n`).join(''));
-    assert.equal(helper('run', ['sh', '-c', 'exit 42']).code, 42);
-    assert.equal(helper('run', ['false']).code, 1);
-    assert.equal(helper('run', []).code, 0);
+    const exit42 = helper('run', ['sh', '-c', 'exit 42']);
+    assert.equal(exit42.code, 42, exit42.stderr);
+    const no = helper('run', ['false']);
+    assert.equal(no.code, 1, no.stderr);
+    const empty = helper('run', []);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, '');
     const env = helper('run', ['sh', '-c', 'echo "$HOME|$USER|$NC_PROFILE_SOURCED|$(pwd)|$(id -u)"']);
-    assert.equal(env.stdout, '/root|root|1|/root|0\n');
+    assert.equal(env.stdout, '/root|root|1|/root|0\n', env.stderr);
     const cat = spawnSync(process.execPath, [path.join(__dirname, 'run-helper.js'), 'run', NAME, 'cat'], {
       env: { ...process.env, NIXOS_CONTAINER_ROOT: tmp }, input: 'from stdin\n', encoding: 'utf8',
     });
-    assert.equal(cat.stdout, 'from stdin\n');
+    assert.equal(cat.stdout, 'from stdin\n', cat.stderr);
   });
 
   it('root-login reads commands from stdin and returns the shell status', () => {

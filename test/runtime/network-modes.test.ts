@@ -83,7 +83,7 @@ describe('network modes, bind mounts and auto-start', { skip }, () => {
     ].join('\n'));
     fs.writeFileSync(path.join(paths.confDir, `${BRIDGED}.conf`), [
       '# bridged', 'PRIVATE_NETWORK=1', `HOST_ADDRESS=10.234.${N}.1`, `LOCAL_ADDRESS=10.234.${N}.2/24`, `HOST_BRIDGE=${BRIDGE}`,
-      'HOST_PORT=', 'AUTO_START=1', '',
+      `HOST_PORT=tcp:${PORT + 1}:8080`, 'AUTO_START=1', '',
     ].join('\n'));
     fs.writeFileSync(path.join(paths.confDir, `${IDLE}.conf`), 'PRIVATE_NETWORK=1\nAUTO_START=0\n');
     for (const cmd of [
@@ -131,6 +131,11 @@ describe('network modes, bind mounts and auto-start', { skip }, () => {
     assert.equal((await getRetry(`10.234.${N}.2`, 8080)).split(' ')[0], `hi-from-${BRIDGED}`);
     const r = runOut(BRIDGED, ['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']);
     assert.match(r.stdout, new RegExp(`10\\.234\\.${N}\\.2/24`));
+  });
+
+  it('HOST_PORT forwards a host port to the container (on a non-loopback host address)', async () => {
+    // The bridge's own address is a local host address on the network this test created.
+    assert.equal((await getRetry(`10.234.${N}.1`, PORT + 1)).split(' ')[0], `hi-from-${BRIDGED}`);
   });
 
   it('stopping both leaves no link and no process behind', async () => {

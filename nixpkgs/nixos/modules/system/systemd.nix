@@ -126,7 +126,7 @@ let
       env = { PATH = servicePath s; } // filterAttrs (_: v: v != null) s.environment;
       sc = s.serviceConfig;
       execs =
-        optionalAttrs (s.script != "") { ExecStart = "${makeJobScript "${name}-start" s.script} ${s.scriptArgs}"; }
+        optionalAttrs (s.script != "") { ExecStart = makeJobScript "${name}-start" s.script + optionalString (s.scriptArgs != "") " ${s.scriptArgs}"; }
         // optionalAttrs (s.preStart != "") { ExecStartPre = toList (sc.ExecStartPre or [ ]) ++ [ (makeJobScript "${name}-pre-start" s.preStart) ]; }
         // optionalAttrs (s.postStart != "") { ExecStartPost = toList (sc.ExecStartPost or [ ]) ++ [ (makeJobScript "${name}-post-start" s.postStart) ]; }
         // optionalAttrs (s.reload != "") { ExecReload = toList (sc.ExecReload or [ ]) ++ [ (makeJobScript "${name}-reload" s.reload) ]; }

@@ -36,8 +36,7 @@ let
         iifname "lo" accept
         ct state vmap { invalid : drop, established : accept, related : accept }
     ${optionalString (cfg.trustedInterfaces != [ ]) "    iifname ${nftSet (map quote cfg.trustedInterfaces)} accept\n"}${portRules "" cfg}${concatStrings (mapAttrsToList (n: i: portRules "iifname ${quote n} " i) cfg.interfaces)}    icmpv6 type != { echo-request, echo-reply } accept
-    ${optionalString cfg.allowPing "    icmp type echo-request accept\n    icmpv6 type echo-request accept\n"}${cfg.extraInputRules}
-    ${optionalString cfg.logRefusedConnections "    tcp flags syn / fin,syn,rst,ack log prefix \"refused connection: \" level info\n"}${if cfg.rejectPackets then "    meta l4proto tcp reject with tcp reset\n    reject\n" else "    drop\n"}  }
+    ${optionalString cfg.allowPing "    icmp type echo-request accept\n    icmpv6 type echo-request accept\n"}${optionalString (cfg.extraInputRules != "") "${cfg.extraInputRules}\n"}${optionalString cfg.logRefusedConnections "    tcp flags syn / fin,syn,rst,ack log prefix \"refused connection: \" level info\n"}${if cfg.rejectPackets then "    meta l4proto tcp reject with tcp reset\n    reject\n" else "    drop\n"}  }
     }
   '';
 in {

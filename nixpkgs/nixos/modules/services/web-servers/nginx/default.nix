@@ -65,7 +65,7 @@ let
       addrs = if v.listenAddresses != [ ] then v.listenAddresses else cfg.defaultListenAddresses;
       entries = if v.listen != [ ] then explicit else map (a: { addr = a; port = port; inherit ssl; proxyProtocol = false; extraParameters = [ ]; }) addrs;
     in concatMapStrings (l:
-      "    listen ${l.addr}${optionalString (l.port != null) ":${toString l.port}"}${optionalString l.ssl " ssl"}${optionalString l.proxyProtocol " proxy_protocol"}${optionalString v.default " default_server"}${concatMapStrings (p: " ${p}") l.extraParameters};\n") entries;
+      "  listen ${l.addr}${optionalString (l.port != null) ":${toString l.port}"}${optionalString l.ssl " ssl"}${optionalString l.proxyProtocol " proxy_protocol"}${optionalString v.default " default_server"}${concatMapStrings (p: " ${p}") l.extraParameters};\n") entries;
 
   recommendedProxy = ''
     proxy_set_header        Host $host;
@@ -76,7 +76,7 @@ let
     proxy_set_header        X-Forwarded-Server $host;
   '';
 
-  indent = prefix: text: concatMapStrings (l: if l == "" then "\n" else "${prefix}${l}\n") (splitString "\n" (removeSuffix "\n" text));
+  indent = prefix: text: if text == "" then "" else concatMapStrings (l: if l == "" then "\n" else "${prefix}${l}\n") (splitString "\n" (removeSuffix "\n" text));
 
   locationText = path: l: ''
     location ${path} {
@@ -98,15 +98,15 @@ let
 
   serverBlock = v: ssl: ''
     server {
-    ${listenLines v ssl}    server_name ${concatStringsSep " " ([ v.serverName' ] ++ v.serverAliases)};
-    ${optionalString (ssl && v.sslCertificate != null) "    ssl_certificate ${toString v.sslCertificate};\n    ssl_certificate_key ${toString v.sslCertificateKey};\n"}${optionalString (v.root != null) "    root ${toString v.root};\n"}${optionalString (v.globalRedirect != null) "    return 301 $scheme://${v.globalRedirect}$request_uri;\n"}${optionalString (v.basicAuthFile != null) "    auth_basic secured;\n    auth_basic_user_file ${toString v.basicAuthFile};\n"}${concatMapStrings (l: indent "    " (locationText l.name l.value)) (sortedLocations v)}${indent "    " v.extraConfig}}
+    ${listenLines v ssl}  server_name ${concatStringsSep " " ([ v.serverName' ] ++ v.serverAliases)};
+    ${optionalString (ssl && v.sslCertificate != null) "  ssl_certificate ${toString v.sslCertificate};\n  ssl_certificate_key ${toString v.sslCertificateKey};\n"}${optionalString (v.root != null) "  root ${toString v.root};\n"}${optionalString (v.globalRedirect != null) "  return 301 $scheme://${v.globalRedirect}$request_uri;\n"}${optionalString (v.basicAuthFile != null) "  auth_basic secured;\n  auth_basic_user_file ${toString v.basicAuthFile};\n"}${concatMapStrings (l: indent "  " (locationText l.name l.value)) (sortedLocations v)}${indent "  " v.extraConfig}}
   '';
   redirectBlock = v: ''
     server {
-    ${listenLines v false}    server_name ${concatStringsSep " " ([ v.serverName' ] ++ v.serverAliases)};
-        location / {
-          return 301 https://$host$request_uri;
-        }
+    ${listenLines v false}  server_name ${concatStringsSep " " ([ v.serverName' ] ++ v.serverAliases)};
+      location / {
+        return 301 https://$host$request_uri;
+      }
     }
   '';
   vhostText = v:

@@ -1,0 +1,172 @@
+// Differential test: many generated, well-typed expressions evaluated by our evaluator
+// and by the real `nix-instantiate --eval --strict` (skipped when it is not installed).
+// The printed results must be byte-identical.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import { Evaluator } from '../../src/nix/index';
+
+type Ty = 'int' | 'float' | 'bool' | 'string' | 'ints' | 'attrs' | 'strings';
+
+// deterministic PRNG (mulberry32)
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generator(seed: number) {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const int = () => String(Math.floor(r() * 200) - 100);
+  const words = ['a', 'b', 'foo', 'bar', 'x-y', 'é', 'A b', '${x}', 'q"q', 'n\\nl'];
+  const str = () => JSON.stringify(pick(words)).replace(/\$\{/g, '\\${');
+  let vars = 0;
+  const gen = (ty: Ty, d: number): string => {
+    const leaf = d <= 0 || r() < 0.25;
+    switch (ty) {
+      case 'int':
+        if (leaf) return int();
+        return pick([
+          () => `(${gen('int', d - 1)} + ${gen('int', d - 1)})`,
+          () => `(${gen('int', d - 1)} * ${gen('int', d - 1)})`,
+          () => `(${gen('int', d - 1)} - ${gen('int', d - 1)})`,
+          () => `(builtins.div ${gen('int', d - 1)} ${pick(['3', '7', '-2'])})`,
+          () => `(builtins.length ${gen('ints', d - 1)})`,
+          () => `(builtins.stringLength ${gen('string', d - 1)})`,
+          () => `(if ${gen('bool', d - 1)} then ${gen('int', d - 1)} else ${gen('int', d - 1)})`,
+          () => `(let v${++vars} = ${gen('int', d - 1)}; in v${vars} * 2)`,
+          () => `((x: x + 1) ${gen('int', d - 1)})`,
+          () => `(builtins.foldl' (a: b: a + b) 0 ${gen('ints', d - 1)})`,
+          () => `(builtins.bitXor ${gen('int', d - 1)} ${gen('int', d - 1)})`,
+          () => `(${gen('attrs', d - 1)}.k or 7)`,
+          () => `(builtins.floor ${gen('float', d - 1)})`,
+        ])();
+      case 'float':
+        if (leaf) return pick(['1.5', '0.1', '3.0', '-2.25', '1.0e10', '123456.789', '0.000123']);
+        return pick([
+          () => `(${gen('float', d - 1)} * ${gen('int', d - 1)})`,
+          () => `(${gen('float', d - 1)} + ${gen('float', d - 1)})`,
+          () => `(${gen('int', d - 1)} / 3.0)`,
+        ])();
+      case 'bool':
+        if (leaf) return pick(['true', 'false']);
+        return pick([
+          () => `(${gen('int', d - 1)} < ${gen('int', d - 1)})`,
+          () => `(${gen('string', d - 1)} == ${gen('string', d - 1)})`,
+          () => `(${gen('ints', d - 1)} == ${gen('ints', d - 1)})`,
+          () => `(!${gen('bool', d - 1)})`,
+          () => `(${gen('bool', d - 1)} -> ${gen('bool', d - 1)})`,
+          () => `(builtins.elem ${gen('int', d - 1)} ${gen('ints', d - 1)})`,
+          () => `(${gen('attrs', d - 1)} ? k)`,
+          () => `(builtins.isString ${gen('string', d - 1)})`,
+        ])();
+      case 'string':
+        if (leaf) return str();
+        return pick([
+          () => `(${gen('string', d - 1)} + ${gen('string', d - 1)})`,
+          () => `"<\${${gen('string', d - 1)}}>"`,
+          () => `(toString ${gen('int', d - 1)})`,
+          () => `(toString ${gen('float', d - 1)})`,
+          () => `(builtins.concatStringsSep "," ${gen('strings', d - 1)})`,
+          () => `(builtins.replaceStrings [ "a" "o" ] [ "A" "00" ] ${gen('string', d - 1)})`,
+          () => `(builtins.substring 1 2 ${gen('string', d - 1)})`,
+          () => `(builtins.toJSON ${gen(pick(['ints', 'attrs', 'strings', 'float'] as Ty[]), d - 1)})`,
+          () => `(builtins.typeOf ${gen(pick(['int', 'float', 'attrs', 'ints'] as Ty[]), d - 1)})`,
+          () => `''\n  ${pick(['x', 'y z', '$$'])}\n    \${${gen('string', d - 1)}}\n''`,
+        ])();
+      case 'ints':
+        if (leaf) return `[ ${Array.from({ length: Math.floor(r() * 4) }, int).join(' ')} ]`;
+        return pick([
+          () => `(${gen('ints', d - 1)} ++ ${gen('ints', d - 1)})`,
+          () => `(map (x: x * 3) ${gen('ints', d - 1)})`,
+          () => `(builtins.filter (x: x > 0) ${gen('ints', d - 1)})`,
+          () => `(builtins.sort (a: b: a < b) ${gen('ints', d - 1)})`,
+          () => `(builtins.genList (x: x * ${gen('int', d - 1)}) 4)`,
+          () => `(builtins.attrValues ${gen('attrs', d - 1)})`,
+          () => `(builtins.concatMap (x: [ x x ]) ${gen('ints', d - 1)})`,
+        ])();
+      case 'strings':
+        if (leaf) return `[ ${Array.from({ length: Math.floor(r() * 3) + 1 }, str).join(' ')} ]`;
+        return pick([
+          () => `(builtins.attrNames ${gen('attrs', d - 1)})`,
+          () => `(map toString ${gen('ints', d - 1)})`,
+          () => `(builtins.filter builtins.isString (builtins.split "[ao]" ${gen('string', d - 1)}))`,
+        ])();
+      case 'attrs':
+        if (leaf) return `{ k = ${int()}; ${pick(['z', 'a', 'm'])} = ${int()}; }`;
+        return pick([
+          () => `(${gen('attrs', d - 1)} // ${gen('attrs', d - 1)})`,
+          () => `(builtins.mapAttrs (n: v: v + 1) ${gen('attrs', d - 1)})`,
+          () => `(builtins.removeAttrs ${gen('attrs', d - 1)} [ "k" ])`,
+          () => `(builtins.listToAttrs (map (x: { name = "n\${toString x}"; value = x; }) ${gen('ints', d - 1)}))`,
+          () => `(rec { k = ${gen('int', d - 1)}; j = k + 1; })`,
+          () => `(builtins.intersectAttrs { k = null; } ${gen('attrs', d - 1)})`,
+        ])();
+    }
+  };
+  return () => gen(pick(['int', 'float', 'bool', 'string', 'ints', 'attrs', 'strings'] as Ty[]), 4);
+}
+
+function nixAvailable(): boolean {
+  return spawnSync('nix-instantiate', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+function nixEval(expr: string): { ok: boolean; out: string } {
+  const r = spawnSync('nix-instantiate', ['--eval', '--strict', '-E', expr], { encoding: 'latin1', env: { ...process.env, NIX_REMOTE: '' }, timeout: 60000 });
+  return { ok: r.status === 0, out: (r.stdout ?? '').replace(/\n$/, '') };
+}
+
+function oursEval(ev: Evaluator, expr: string): { ok: boolean; out: string } {
+  try {
+    return { ok: true, out: ev.printValueBytes(ev.evalString(expr, '/tmp'), { strict: true }) };
+  } catch {
+    return { ok: false, out: '' };
+  }
+}
+
+test('differential: generated expressions print the same as nix-instantiate', (t) => {
+  if (!nixAvailable()) return t.skip('nix-instantiate is not installed');
+  const next = generator(20261124);
+  const exprs = Array.from({ length: 400 }, next);
+  const ev = new Evaluator();
+  // evaluate in batches (one nix-instantiate process per batch); narrow down on mismatch
+  const mismatches: string[] = [];
+  const BATCH = 50;
+  let compared = 0;
+  for (let i = 0; i < exprs.length; i += BATCH) {
+    const batch = exprs.slice(i, i + BATCH);
+    const listExpr = `[\n${batch.map((e) => `(${e})`).join('\n')}\n]`;
+    const ref = nixEval(listExpr);
+    const ours = oursEval(ev, listExpr);
+    if (ref.ok && ours.ok && ref.out === ours.out) {
+      compared += batch.length;
+      continue;
+    }
+    for (const e of batch) {
+      const a = nixEval(e);
+      const b = oursEval(ev, e);
+      compared++;
+      if (a.ok !== b.ok || (a.ok && a.out !== b.out)) mismatches.push(`${e}\n  nix:  ${a.ok ? a.out : 'error'}\n  ours: ${b.ok ? b.out : 'error'}`);
+    }
+  }
+  console.log(`differential: ${compared - mismatches.length}/${compared} expressions agree with nix-instantiate`);
+  for (const m of mismatches.slice(0, 10)) console.log('MISMATCH ' + m);
+  assert.equal(mismatches.length, 0);
+});
+
+test('differential: error cases fail in both', (t) => {
+  if (!nixAvailable()) return t.skip('nix-instantiate is not installed');
+  const ev = new Evaluator();
+  const cases = ['1 + "a"', '{ a = 1; }.b', 'let x = x; in x', 'assert false; 1', 'throw "x"', 'builtins.head [ ]', '(x: x) 1 2', 'builtins.elemAt [ 1 ] 3', '"${{ }}"', '{ a }: a'];
+  for (const c of cases) {
+    const a = nixEval(c);
+    const b = oursEval(ev, c);
+    assert.equal(b.ok, a.ok, `${c}: nix ok=${a.ok}, ours ok=${b.ok}`);
+  }
+});
