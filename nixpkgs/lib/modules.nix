@@ -16,10 +16,11 @@ let
 
   # ---------------------------------------------------------------- messages
 
-  esc = b.fromJSON "\"\\u001b\"";
-  hlWarn = s: "${esc}[1;35m${s}${esc}[0m";
-  hlGood = s: "${esc}[1;32m${s}${esc}[0m";
-  hlCode = s: "${esc}[1m${s}${esc}[0m";
+  # Nix strips terminal escapes from errors written to a non-terminal, so these
+  # highlights are plain text here.
+  hlWarn = s: s;
+  hlGood = s: s;
+  hlCode = s: s;
   trimText = lib.strings.trim;
   joinParagraphs = lib.strings.concatMapStringsSep "\n\n" trimText;
   joinLines = lib.strings.concatMapStringsSep "\n" trimText;
@@ -400,7 +401,13 @@ let
         sorted =
           if b.any (def: def.value._type or "" == "order") filtered.values then sortProperties filtered.values
           else filtered.values;
-      in { values = sorted; inherit (filtered) highestPrio; };
+        # Most options have one plain definition: nothing to discharge, filter or sort.
+        single = length defs == 1 && (
+          let d = head defs; in
+          addErrorContext "while evaluating definitions from `${d.file}':" (!(isAttrs d.value && d.value ? _type)));
+      in
+      if single then { values = defs; highestPrio = defaultOverridePriority; }
+      else { values = sorted; inherit (filtered) highestPrio; };
     defsFinal = defsFinal'.values;
 
     isV2 = type.merge ? v2;

@@ -9,7 +9,7 @@ import { lockExclusive } from '../state/lock';
 import { MAX_NAME_LENGTH, newNameProblem } from '../state/names';
 import type { StatePaths } from '../state/paths';
 import { safeRemoveTree } from '../state/remove';
-import { buildSystem, setProfileGeneration } from '../system/index';
+import { systemLayer } from './lazy-system';
 import { CliError, dieProg, printError } from './cli-error';
 import { renderConfiguration, resolveConfigFile } from './nixos-config';
 import type { UpstreamOptions } from './upstream-options';
@@ -122,7 +122,7 @@ export async function createVerb(paths: StatePaths, requested: string, opts: Ups
 
   if (systemPath !== undefined) {
     try {
-      setProfileGeneration(paths, name, systemPath);
+      systemLayer().setProfileGeneration(paths, name, systemPath);
     } catch (e) {
       fail(e, 'failed to set initial container configuration');
     }
@@ -132,9 +132,9 @@ export async function createVerb(paths: StatePaths, requested: string, opts: Ups
       fs.mkdirSync(etcNixos, { recursive: true, mode: 0o755 });
       const cfg = path.join(etcNixos, 'configuration.nix');
       fs.writeFileSync(cfg, renderConfiguration(name, { config: opts.config, configFile }), { mode: 0o644 });
-      const result = buildSystem({ configFile: cfg, paths });
+      const result = systemLayer().buildSystem({ configFile: cfg, paths });
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-      setProfileGeneration(paths, name, result.toplevel);
+      systemLayer().setProfileGeneration(paths, name, result.toplevel);
     } catch (e) {
       fail(e, 'failed to build initial container configuration');
     }

@@ -39,6 +39,8 @@ interface Flags {
   autoArgs: { name: string; expr?: string; str?: string }[];
   showTrace: boolean;
   parseOnly: boolean;
+  lint: { absolutePathLiterals?: 'warn' | 'fatal'; shortPathLiterals?: 'warn' | 'fatal'; urlLiterals?: 'warn' | 'fatal' };
+  features: string[];
   files: string[];
 }
 
@@ -55,6 +57,8 @@ function parseFlags(args: string[]): Flags | string {
     showTrace: false,
     parseOnly: false,
     files: [],
+    lint: {},
+    features: [],
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -120,12 +124,27 @@ function parseFlags(args: string[]): Flags | string {
         f.autoArgs.push({ name: r[0], str: r[1] });
         break;
       }
+      case '--extra-experimental-features':
+      case '--experimental-features': {
+        const r = need(1);
+        if (typeof r === 'string') return r;
+        f.features.push(...r[0].split(/\s+/).filter(Boolean));
+        break;
+      }
+      case '--lint-absolute-path-literals':
+      case '--lint-short-path-literals':
+      case '--lint-url-literals': {
+        const r = need(1);
+        if (typeof r === 'string') return r;
+        if (r[0] !== 'warn' && r[0] !== 'fatal') return `invalid value '${r[0]}' for ${a} (expected 'warn' or 'fatal')`;
+        const key = a === '--lint-absolute-path-literals' ? 'absolutePathLiterals' : a === '--lint-short-path-literals' ? 'shortPathLiterals' : 'urlLiterals';
+        f.lint[key] = r[0];
+        break;
+      }
       case '--timeout':
       case '--max-jobs':
       case '-j':
-      case '--cores':
-      case '--extra-experimental-features':
-      case '--experimental-features': {
+      case '--cores': {
         const r = need(1);
         if (typeof r === 'string') return r;
         break;
@@ -137,9 +156,8 @@ function parseFlags(args: string[]): Flags | string {
       }
       default:
         if (a.startsWith('-I') && a.length > 2) f.searchPath.push(a.slice(2));
-        else if (a.startsWith('--lint-') || a.startsWith('--extra-') || a === '--no-warnings') {
-          // newer lint/feature options: accept; those with a value take the next argument
-          if (!a.includes('=') && i + 1 < args.length && !args[i + 1].startsWith('-') && /^--lint-/.test(a)) i++;
+        else if (a === '--no-warnings') {
+          // accepted for compatibility
         } else if (a.startsWith('-') && a !== '-') return `unrecognised flag '${a}'`;
         else f.files.push(a);
     }
@@ -210,7 +228,13 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
   // lazy import keeps `nixos-container --help` fast
   const nix = require('../nix/index') as typeof import('../nix/index');
   const { Evaluator, NixError } = nix;
-  const ev = new Evaluator({ searchPath: flags.searchPath, showTrace: flags.showTrace, traceOut: (l) => io.err(l + '\n') });
+  const ev = new Evaluator({
+    searchPath: flags.searchPath,
+    showTrace: flags.showTrace,
+    lint: flags.lint,
+    experimentalFeatures: flags.features,
+    traceOut: (l) => io.err(l + '\n'),
+  });
   const cwd = process.cwd();
   try {
     const sources: { kind: 'file' | 'expr' | 'stdin'; text: string }[] = [];

@@ -10,7 +10,7 @@ import {
   containerStatus, leaderPid, removeNetworkLeftovers, startAll, startContainer, stopContainer, terminateContainer,
   type ContainerRef,
 } from '../runtime/index';
-import { profileSystem } from '../system/index';
+import { systemLayer } from './lazy-system';
 import { die, dieProg, printError } from './cli-error';
 import { PROG } from './upstream-options';
 
@@ -26,7 +26,7 @@ function profileLinkTarget(paths: StatePaths, name: string): string | undefined 
 /** The toplevel a container boots: SYSTEM_PATH (declarative) or its profile's generation. */
 export function containerRef(paths: StatePaths, name: string, conf: ConfValues): ContainerRef {
   const systemPath = unquote(conf.SYSTEM_PATH);
-  const toplevel = systemPath || profileSystem(paths, name) || profileLinkTarget(paths, name);
+  const toplevel = systemPath || systemLayer().profileSystem(paths, name) || profileLinkTarget(paths, name);
   if (!toplevel) {
     dieProg(`container ‘${name}’ has no system to boot (its profile is empty); ` +
       `build one with ‘nixos-container update ${name} --config-file FILE’`);

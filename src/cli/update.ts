@@ -8,7 +8,7 @@ import * as path from 'path';
 import { unquote, type ConfValues } from '../state/conf';
 import type { StatePaths } from '../state/paths';
 import { containerStatus, switchContainer } from '../runtime/index';
-import { buildSystem, profileSystem, setProfileGeneration } from '../system/index';
+import { systemLayer } from './lazy-system';
 import { dieProg, printError } from './cli-error';
 import { refuseNixOnlyOptions } from './nix-only';
 import { renderConfiguration, resolveConfigFile } from './nixos-config';
@@ -32,6 +32,7 @@ export async function updateVerb(
 
   let buildFile = cfg;
   let candidate: string | undefined;
+  let createdDir: string | undefined;
   if (newSource) {
     let configFile: string | undefined;
     if (!opts.config) {
@@ -39,7 +40,7 @@ export async function updateVerb(
       if (!r.path) dieProg(`cannot read config file ‘${opts.configFile}’: ${r.problem}`);
       configFile = r.path;
     }
-    fs.mkdirSync(etcNixos, { recursive: true, mode: 0o755 });
+    createdDir = fs.mkdirSync(etcNixos, { recursive: true, mode: 0o755 });
     candidate = path.join(etcNixos, 'configuration.nix.new');
     fs.writeFileSync(candidate, renderConfiguration(name, { config: opts.config, configFile }), { mode: 0o644 });
     buildFile = candidate;
@@ -48,19 +49,21 @@ export async function updateVerb(
       'pass --config or --config-file to give it one');
   }
 
-  const oldToplevel = profileSystem(paths, name);
+  const oldToplevel = systemLayer().profileSystem(paths, name);
   let toplevel: string;
   try {
-    const result = buildSystem({ configFile: buildFile, paths });
+    const result = systemLayer().buildSystem({ configFile: buildFile, paths });
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     toplevel = result.toplevel;
-    setProfileGeneration(paths, name, toplevel);
+    systemLayer().setProfileGeneration(paths, name, toplevel);
     if (candidate) fs.renameSync(candidate, cfg);
   } catch (e) {
     printError(e);
     if (candidate) {
       try { fs.unlinkSync(candidate); } catch { /* already gone */ }
     }
+    // Directories made for the candidate (a container created with --system-path has none).
+    if (createdDir) fs.rmSync(createdDir, { recursive: true, force: true });
     dieProg('failed to build container configuration');
   }
 

@@ -58,12 +58,47 @@ export const GLOBAL_NAMES = [
 
 const DUMMY_ENV = new Env(null, []);
 
+/** A thunk for `f a1 ... an`, forced on demand. */
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
+  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), new Env(null, [f, args[0]]));
+  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), new Env(null, [f, args[0], args[1]]));
   return new Thunk(() => {
     let r = f;
     for (const a of args) r = force(callValue(ev, r, a));
     return r;
   }, DUMMY_ENV);
+}
+
+function mkApply1(ev: EvalContext): (env: Env) => Value {
+  const code = (env: Env): Value => {
+    const v = env.vals;
+    return call1(ev, v[0], v[1]);
+  };
+  ev.__apply1Code = code;
+  return code;
+}
+
+function mkApply2(ev: EvalContext): (env: Env) => Value {
+  const code = (env: Env): Value => {
+    const v = env.vals;
+    return call2(ev, v[0], v[1], v[2]);
+  };
+  ev.__apply2Code = code;
+  return code;
+}
+
+function call1(ev: EvalContext, f: Value, a: Value): Value {
+  if (f instanceof Thunk) f = force(f);
+  if (f instanceof Lambda) return f.info.call(f.env, a, ev, f);
+  return force(callValue(ev, f, a));
+}
+
+function call2(ev: EvalContext, f: Value, a: Value, b: Value): Value {
+  if (f instanceof Thunk) f = force(f);
+  if (f instanceof Primop && f.arity === 2) return force(f.fn([a, b], ev));
+  const g = call1(ev, f, a);
+  if (g instanceof Lambda) return g.info.call(g.env, b, ev, g);
+  return force(callValue(ev, g, b));
 }
 
 function str(v: Value): string {
@@ -74,18 +109,14 @@ function bool(v: Value): boolean {
   return forceBool(v);
 }
 
-function callBool(ev: EvalContext, f: Value, ...args: Value[]): boolean {
-  let r = f;
-  for (const a of args) r = callValue(ev, r, a);
-  const b = force(r);
-  if (typeof b !== 'boolean') throw typeError('a Boolean', b);
-  return b;
+function callBool(ev: EvalContext, f: Value, a: Value, b?: Value): boolean {
+  const r = b === undefined ? call1(ev, f, a) : call2(ev, f, a, b);
+  if (typeof r !== 'boolean') throw typeError('a Boolean', r);
+  return r;
 }
 
-function call(ev: EvalContext, f: Value, ...args: Value[]): Value {
-  let r = f;
-  for (const a of args) r = callValue(ev, r, a);
-  return force(r);
+function call(ev: EvalContext, f: Value, a: Value, b?: Value): Value {
+  return b === undefined ? call1(ev, f, a) : call2(ev, f, a, b);
 }
 
 function attrs(entries: [string, Value][]): NixAttrs {
@@ -775,11 +806,13 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceStringNoCtx(v);
     let tree: unknown;
     try {
+      checkJsonInts(s);
       tree = jsonParse().parseJsonForNix(s);
     } catch (e) {
+      if (e instanceof NixError) throw e;
       throw new NixError(String((e as Error).message ?? e));
     }
-    return neutralToValue(tree);
+    return rejectNul(neutralToValue(tree));
   });
   def('fromTOML', 1, ([v]) => {
     const s = forceStringNoCtx(v);
@@ -789,7 +822,9 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     } catch (e) {
       throw new NixError(`while parsing TOML: ${String((e as Error).message ?? e)}`);
     }
-    return neutralToValue(tree);
+    const res = neutralToValue(tree);
+    if (!ev.experimentalFeatures?.has('parse-toml-timestamps')) rejectTimestamps(res);
+    return res;
   });
   def('toXML', 1, ([v]) => {
     const ctx = new Set<string>();
@@ -892,6 +927,56 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     def(n, 1, notSupported(n));
   }
   return B;
+}
+
+/** Newer Nix rejects JSON integers that do not fit in 64 bits (2.8 wrapped them). */
+function checkJsonInts(s: string): void {
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s[i];
+    if (c === '"') {
+      i++;
+      while (i < n && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      const m = /^-?[0-9]+([.eE][-+0-9.eE]*)?/.exec(s.slice(i, i + 400));
+      if (m) {
+        if (!m[1]) {
+          const b = BigInt(m[0]);
+          if (b > 9223372036854775807n || b < -9223372036854775808n) throw new NixError(`JSON number '${m[0]}' does not fit in a 64-bit signed integer`);
+        }
+        i += m[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+}
+
+function rejectNul(v: Value): Value {
+  const check = (x: Value): void => {
+    if (typeof x === 'string') {
+      if (x.includes('\0')) throw new NixError(`input string '${x.replace(/\0/g, '␀')}' cannot be represented as Nix string because it contains null bytes`);
+    } else if (Array.isArray(x)) x.forEach(check);
+    else if (x instanceof NixAttrs) for (const [k, e] of x.m) {
+      check(k);
+      check(e);
+    }
+  };
+  check(v);
+  return v;
+}
+
+function rejectTimestamps(v: Value): void {
+  if (Array.isArray(v)) v.forEach(rejectTimestamps);
+  else if (v instanceof NixAttrs) {
+    const t = v.get('_type');
+    if (t === 'timestamp' && v.size === 2) throw new NixError('while parsing TOML: Dates and times are not supported (enable the experimental feature parse-toml-timestamps)');
+    for (const e of v.m.values()) rejectTimestamps(e);
+  }
 }
 
 function regexError(e: unknown, pat: string): Error {

@@ -78,7 +78,7 @@ export function derivationStrict(ev: EvalContext, attrs: NixAttrs): Value {
         if (outs.length === 0) throw new NixError('derivation cannot have an empty set of outputs');
         const seen = new Set<string>();
         for (const o of outs) {
-          if (o === 'drv') throw new NixError("invalid derivation output name 'drv'");
+          if (o === 'drv' || o === 'drvPath' || !/^[a-zA-Z0-9+\-._?=]+$/.test(o)) throw new NixError(`invalid derivation output name '${o}'`);
           if (seen.has(o)) throw new NixError(`duplicate derivation output '${o}'`);
           seen.add(o);
         }

@@ -32,6 +32,10 @@ export interface EvalOptions {
   writeStore?: boolean;
   /** add "… while evaluating" frames to error messages */
   showTrace?: boolean;
+  /** newer Nix's --lint-* options (parse-time checks) */
+  lint?: { absolutePathLiterals?: 'warn' | 'fatal'; shortPathLiterals?: 'warn' | 'fatal'; urlLiterals?: 'warn' | 'fatal' };
+  /** experimental features (e.g. "parse-toml-timestamps") */
+  experimentalFeatures?: string[];
   /** where trace/warn output goes (default: stderr) */
   traceOut?: (line: string) => void;
 }
@@ -73,6 +77,8 @@ export class Evaluator implements EvalContext {
     this.writeStore = opts.writeStore ?? false;
     this.traceSink = opts.traceOut ?? ((line) => process.stderr.write(Buffer.from(line + '\n', 'latin1')));
     this.searchEntries = this.buildSearchPath(opts.searchPath ?? []);
+    this.lintOpts = opts.lint;
+    this.experimentalFeatures = new Set(opts.experimentalFeatures ?? []);
 
     const B = makeBuiltins(this);
     const nixPath: Value[] = this.searchEntries.map(
@@ -173,7 +179,7 @@ export class Evaluator implements EvalContext {
     if (n === undefined) {
       const text = readFileBytes(file).toString('latin1');
       const src: Source = { file, text, isFile: true };
-      n = parse(src, { baseDir: nodePath.posix.dirname(file) });
+      n = parse(src, { baseDir: nodePath.posix.dirname(file), lint: this.lintOpts, warn: (m) => this.traceOut(m) });
       this.parseCache.set(file, n);
     }
     return n;
@@ -181,7 +187,7 @@ export class Evaluator implements EvalContext {
 
   parseString(expr: string, baseDir: string, fileName = '«string»'): Node {
     const src: Source = { file: fromUtf8(fileName), text: fromUtf8(expr), isFile: false };
-    return parse(src, { baseDir: fromUtf8(baseDir) });
+    return parse(src, { baseDir: fromUtf8(baseDir), lint: this.lintOpts, warn: (m) => this.traceOut(m) });
   }
 
   private resolveImportPath(p: string): string {

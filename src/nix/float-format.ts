@@ -28,10 +28,26 @@ function isTieExp(long: string, p: number): boolean {
 
 /** Significant digits (exactly `p` of them) and decimal exponent of positive finite `a`,
  *  rounded half-to-even on the exact value. */
+/** Could `a` be an exact tie at `p` significant digits? A tie has exactly p+1 significant
+ *  digits ending in 5, and then the shortest round-trip form (String) shows exactly those. */
+function maybeTieSig(a: number, p: number): boolean {
+  const str = String(a);
+  let end = str.indexOf('e');
+  if (end < 0) end = str.length;
+  let first = 0;
+  while (first < end && (str[first] === '0' || str[first] === '.')) first++;
+  let last = end - 1;
+  while (last > first && (str[last] === '0' || str[last] === '.')) last--;
+  if (str[last] !== '5') return false;
+  let n = 0;
+  for (let i = first; i <= last; i++) if (str[i] !== '.') n++;
+  return n === p + 1;
+}
+
 function roundSig(a: number, p: number): { digits: string; exp: number } {
-  let s = a.toExponential(p - 1);
-  const long = a.toExponential(Math.min(100, p + 30));
-  if (isTieExp(long, p)) {
+  const s = a.toExponential(p - 1);
+  const long = maybeTieSig(a, p) ? a.toExponential(Math.min(100, p + 30)) : '';
+  if (long !== '' && isTieExp(long, p)) {
     // JS rounded the tie up; glibc rounds to even: use the truncation when its last digit is even.
     const lm = long.slice(0, long.indexOf('e')).replace('.', '');
     const truncated = lm.slice(0, p);
@@ -86,9 +102,13 @@ export function formatF(x: number, d = 6, nanSign: NanSign = '-'): string {
     body = BigInt(a).toString() + (d > 0 ? '.' + '0'.repeat(d) : '');
   } else {
     body = a.toFixed(d);
-    const long = a.toFixed(Math.min(100, d + 40));
+    const short = String(a);
+    const sdot = short.indexOf('.');
+    // an exact tie shows exactly d+1 decimals ending in 5 in the shortest form
+    const maybeTie = short.indexOf('e') >= 0 || (sdot >= 0 && short.length - sdot - 1 === d + 1 && short.endsWith('5'));
+    const long = maybeTie ? a.toFixed(Math.min(100, d + 40)) : '';
     const dot = long.indexOf('.');
-    const tail = long.slice(dot + 1 + d);
+    const tail = maybeTie ? long.slice(dot + 1 + d) : '';
     if (tail[0] === '5' && /^50*$/.test(tail)) {
       // exact tie: JS rounded up; glibc rounds half to even
       const truncated = long.slice(0, dot + 1 + d).replace(/\.$/, '');

@@ -7,9 +7,11 @@
 // The parse result is a neutral tree:
 //   JsonNode = null | boolean
 //            | string                         (byte string; \u escapes become UTF-8 bytes)
-//            | bigint                         (integers; 64-bit wrap-around like Nix 2.8:
-//                                              9223372036854775808 -> -9223372036854775808,
-//                                              18446744073709551615 -> -1)
+//            | bigint                         (integers in the int64 range; a larger unsigned
+//                                              number is an error like newer Nix: "unsigned json
+//                                              number N outside of Nix integer range"; with
+//                                              { compat28: true } it wraps like Nix 2.8:
+//                                              2^63 -> -2^63, 2^64-1 -> -1)
 //            | JsonFloat  = { float: number } (anything with '.', 'e', or an integer
 //                                              outside the int64/uint64 range)
 //            | JsonNode[]
@@ -18,6 +20,16 @@
 // Errors: JsonParseError whose message is Nix's text after "error: ", e.g.
 //   [json.exception.parse_error.101] parse error at line 1, column 4: syntax error while
 //   parsing value - unexpected ']'; expected '[', '{', or a literal
+// Strings (values and keys) containing NUL are an error like newer Nix ("input string 'a␀b'
+// cannot be represented as Nix string because it contains null bytes"); with
+// { compat28: true } they are cut at the NUL like Nix 2.8.
+
+export interface JsonParseOptions {
+  /** Nix 2.8 behaviour: wrap unsigned integers >= 2^63, truncate strings at NUL. */
+  compat28?: boolean;
+}
+
+import { bytesToUtf8 } from './bytes';
 
 export interface JsonFloat {
   float: number;
@@ -34,9 +46,11 @@ export function isJsonObject(n: JsonNode): n is JsonObject {
   return typeof n === 'object' && n !== null && !Array.isArray(n) && 'object' in n;
 }
 
+/** Parse error. `message` is an ordinary (UTF-16) JS string: input bytes quoted in it are
+ *  decoded from UTF-8 (the constructor takes the byte-string form). */
 export class JsonParseError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(byteMessage: string) {
+    super(bytesToUtf8(byteMessage));
     this.name = 'JsonParseError';
   }
 }
@@ -92,7 +106,7 @@ class Lexer {
   errorMessage = '';
   value: JsonNode = null;
   numText = '';
-  constructor(private readonly s: string) {}
+  constructor(private readonly s: string, private readonly compat28 = false) {}
 
   private fail(msg: string): T {
     this.errorMessage = msg;
@@ -170,8 +184,14 @@ class Lexer {
         out += s.slice(chunk, i);
         this.pos = this.readEnd = i + 1;
         const nul = out.indexOf('\0');
-        // Nix 2.8 builds strings from C strings: a NUL byte ends the string.
-        this.value = nul >= 0 ? out.slice(0, nul) : out;
+        if (nul >= 0) {
+          // Nix 2.8 builds strings from C strings: a NUL byte ends the string; newer Nix errors.
+          if (!this.compat28) {
+            throw new JsonParseError(`input string '${out.replace(/\0/g, '\xe2\x90\x80')}' cannot be represented as Nix string because it contains null bytes`);
+          }
+          out = out.slice(0, nul);
+        }
+        this.value = out;
         return T.Str;
       }
       if (c === 0x5c) {
@@ -313,7 +333,11 @@ class Lexer {
       const v = BigInt(text);
       if (text[0] === '-') {
         if (v >= -9223372036854775808n) { this.value = v; return T.Num; }
+      } else if (v <= 9223372036854775807n) {
+        this.value = v;
+        return T.Num;
       } else if (v <= 18446744073709551615n) {
+        if (!this.compat28) throw new JsonParseError(`unsigned json number ${text} outside of Nix integer range`);
         this.value = BigInt.asIntN(64, v);
         return T.Num;
       }
@@ -355,8 +379,8 @@ class Lexer {
 class Parser {
   private lx: Lexer;
   private tok: T;
-  constructor(text: string) {
-    this.lx = new Lexer(text);
+  constructor(text: string, compat28: boolean) {
+    this.lx = new Lexer(text, compat28);
     this.tok = this.lx.next();
   }
 
@@ -440,8 +464,45 @@ class Parser {
 }
 
 /** builtins.fromJSON's parser. `text` is a byte string. Throws JsonParseError. */
-export function parseJsonForNix(text: string): JsonNode {
-  return new Parser(text).parseDocument();
+export function parseJsonForNix(text: string, options: JsonParseOptions = {}): JsonNode {
+  return new Parser(text, options.compat28 === true).parseDocument();
+}
+
+/** The error newer Nix gives for toJSON of a string that is not valid UTF-8, or null when
+ *  `s` (a byte string) is valid. Nix 2.8 itself copies the bytes unchecked. Example:
+ *  "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF" */
+export function jsonUtf8Error(s: string): string | null {
+  const n = s.length;
+  let i = 0;
+  const hex = (c: number) => '0x' + c.toString(16).toUpperCase().padStart(2, '0');
+  const bad = (k: number) => `JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index ${k}: ${hex(s.charCodeAt(k))}`;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c === 0xe0) { need = 2; lo = 0xa0; }
+    else if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) need = 2;
+    else if (c === 0xed) { need = 2; hi = 0x9f; }
+    else if (c === 0xf0) { need = 3; lo = 0x90; }
+    else if (c >= 0xf1 && c <= 0xf3) need = 3;
+    else if (c === 0xf4) { need = 3; hi = 0x8f; }
+    else return bad(i);
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) {
+        return `JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: ${hex(s.charCodeAt(n - 1))}`;
+      }
+      const d = s.charCodeAt(i + k);
+      if (!(d >= (k === 1 ? lo : 0x80) && d <= (k === 1 ? hi : 0xbf))) return bad(i + k);
+    }
+    i += need + 1;
+  }
+  return null;
 }
 
 /** builtins.toJSON's string escaping in Nix 2.8 (result includes the quotes): `"` `\`

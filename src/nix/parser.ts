@@ -41,9 +41,14 @@ function matchAt(re: RegExp, s: string, i: number): number {
   return m ? m[0].length : 0;
 }
 
+export type LintLevel = 'warn' | 'fatal';
+
 export interface ParseOptions {
   baseDir: string; // for relative paths
   home?: string;
+  /** newer Nix's --lint-* options */
+  lint?: { absolutePathLiterals?: LintLevel; shortPathLiterals?: LintLevel; urlLiterals?: LintLevel };
+  warn?: (msg: string) => void;
 }
 
 export function parse(src: Source, opts: ParseOptions): Node {
@@ -593,9 +598,14 @@ class Parser {
         return { k: 'float', v: parseFloat(tok.s), pos };
       case 'path':
         if (tok.s.endsWith('/') && tok.s.length > 1) this.fail(`path '${tok.s}' has a trailing slash`, tok.start);
+        if (tok.s.startsWith('/'))
+          this.lint(this.opts.lint?.absolutePathLiterals, `absolute path literals are not portable. Consider replacing path literal '${tok.s}' by a string, relative path, or parameter (lint-absolute-path-literals)`, tok.start);
+        else if (!tok.s.startsWith('.'))
+          this.lint(this.opts.lint?.shortPathLiterals, `relative path literal '${tok.s}' should be prefixed with '.' for clarity: './${tok.s}' (lint-short-path-literals)`, tok.start);
         return { k: 'path', v: this.resolvePath(tok.s), pos };
       case 'hpath':
         if (tok.s.endsWith('/')) this.fail(`path '${tok.s}' has a trailing slash`, tok.start);
+        this.lint(this.opts.lint?.absolutePathLiterals, `home path literals are not portable. Consider replacing path literal '${tok.s}' by a string, relative path, or parameter (lint-absolute-path-literals)`, tok.start);
         return { k: 'path', v: this.resolvePath(tok.s), pos };
       case 'pathstart':
       case 'hpathstart':
@@ -610,6 +620,7 @@ class Parser {
         };
       }
       case 'uri':
+        this.lint(this.opts.lint?.urlLiterals, `URL literals are disallowed. Consider using a string literal "${tok.s}" instead (lint-url-literals)`, tok.start);
         return { k: 'str', v: tok.s, pos };
       case '"':
         return this.parseStringBody(tok.start);
@@ -657,6 +668,13 @@ class Parser {
       }
     }
     this.unexpected(tok);
+  }
+
+  private lint(level: LintLevel | undefined, msg: string, offset: number): void {
+    if (!level) return;
+    if (level === 'fatal') this.fail(msg, offset);
+    const pos = this.posAt(offset);
+    this.opts.warn?.(`warning: ${msg}\n       at ${pos.src.file}:${pos.line}:${pos.col}:`);
   }
 
   private resolvePath(s: string): string {

@@ -22,10 +22,14 @@
 // ["a",null] here); libstdc++'s extra empty iteration (`(a*)*` on "aa" gives [""] in Nix,
 // `(^)*a` on "a" gives [""]; JS rejects empty iterations, so those groups come out null/longer).
 
+import { bytesToUtf8 } from './bytes';
+
+/** Error for a bad pattern. `message` is an ordinary (UTF-16) JS string: the byte-string
+ *  pattern is decoded from UTF-8 for display; `pattern` keeps the raw bytes. */
 export class PosixRegexError extends Error {
   constructor(public readonly pattern: string, kind = 'invalid') {
-    super(kind === 'invalid' ? `invalid regular expression '${pattern}'`
-      : `memory limit exceeded by regular expression '${pattern}'`);
+    super(kind === 'invalid' ? `invalid regular expression '${bytesToUtf8(pattern)}'`
+      : `memory limit exceeded by regular expression '${bytesToUtf8(pattern)}'`);
     this.name = 'PosixRegexError';
   }
 }
@@ -41,8 +45,12 @@ interface Compiled {
   src: string;
   /** Number of capture groups. */
   groups: number;
-  /** Pattern has alternation: a search must pick the longest match at a position. */
+  /** Alternatives of different lengths: a search must pick the longest match at a position. */
   ambiguous: boolean;
+  /** Source with `^` never matching (for matching at offsets > 0 of a sliced string). */
+  srcNoStart: string;
+  /** Cache of "match of length >= K" sticky regexes. */
+  longer: Map<string, RegExp>;
 }
 
 const CLASS_SETS: Record<string, string> = {
@@ -84,7 +92,8 @@ class Translator {
   private i = 0;
   groups = 0;
   ambiguous = false;
-  constructor(private readonly p: string) {}
+  /** `startAnchor`: JS text for `^` (a never-matching "(?!)" when matching a suffix). */
+  constructor(private readonly p: string, private readonly startAnchor = '^') {}
 
   fail(): never {
     throw new PosixRegexError(this.p);
@@ -107,11 +116,15 @@ class Translator {
       branches.push(this.branch(depth));
       lens.push(this.lastLen);
     }
-    const same = lens.every((l) => l !== null && l === lens[0]);
-    // Alternatives of different lengths: libstdc++ keeps the longest overall match, JS the
-    // first; equal fixed-length alternatives always end at the same place, so they agree.
-    if (!same) this.ambiguous = true;
-    this.lastLen = same ? lens[0] : null;
+    if (lens.length === 1) {
+      this.lastLen = lens[0];
+    } else {
+      const same = lens.every((l) => l !== null && l === lens[0]);
+      // Alternatives of different lengths: libstdc++ keeps the longest overall match, JS the
+      // first; equal fixed-length alternatives always end at the same place, so they agree.
+      if (!same) this.ambiguous = true;
+      this.lastLen = same ? lens[0] : null;
+    }
     return branches.join('|');
   }
 
@@ -148,7 +161,7 @@ class Translator {
           break;
         case '^':
           this.i++;
-          atom = '^';
+          atom = this.startAnchor;
           atomLen = 0;
           isAnchor = true;
           break;
@@ -313,6 +326,8 @@ function compile(pattern: string): Compiled {
       src,
       groups: t.groups,
       ambiguous: t.ambiguous,
+      srcNoStart: t.ambiguous && pattern.includes('^') ? new Translator(pattern, '(?!)').translate() : src,
+      longer: new Map(),
     };
   } catch (e) {
     if (e instanceof PosixRegexError) result = e;
@@ -354,11 +369,20 @@ export function nixMatch(pattern: string, s: string): (string | null)[] | null {
   return groupsOf(m, c.groups);
 }
 
-/** Longest match at exactly position `pos` of length > minLen, or null. */
+/** A match at exactly position `pos` longer than `minLen` (the first such in JS order), or
+ *  null. Runs on a (cheap, V8-shared) slice starting at `pos`, so the length check only
+ *  looks back over the match itself. */
 function longerAt(c: Compiled, s: string, pos: number, minLen: number): RegExpExecArray | null {
-  const re = new RegExp('(?:' + c.src + ')(?<=^[\\s\\S]{' + (pos + minLen + 1) + ',})', 'y');
-  re.lastIndex = pos;
-  return re.exec(s);
+  const key = (minLen + 1) + (pos === 0 ? '^' : '');
+  let re = c.longer.get(key);
+  if (re === undefined) {
+    const src = pos === 0 ? c.src : c.srcNoStart;
+    re = new RegExp('(?:' + src + ')(?<=^[\\s\\S]{' + (minLen + 1) + ',})', 'y');
+    if (c.longer.size > 64) c.longer.clear();
+    c.longer.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re.exec(pos === 0 ? s : s.slice(pos));
 }
 
 /** builtins.split: alternating list of non-matched strings and lists of capture groups,

@@ -24,6 +24,8 @@
 // Strings containing NUL bytes are rejected like newer Nix ("input string 'a␀b' cannot be
 // represented as Nix string because it contains null bytes").
 
+import { bytesToUtf8 } from './bytes';
+
 export interface TomlFloat {
   float: number;
   negativeNan?: true;
@@ -48,9 +50,11 @@ export function isTomlDateTime(v: TomlValue): v is TomlDateTime {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'datetime' in v;
 }
 
+/** Parse error. `message` is an ordinary (UTF-16) JS string (input bytes quoted in it are
+ *  decoded from UTF-8; the constructor takes the byte-string form). */
 export class TomlError extends Error {
-  constructor(message: string, public readonly line = 0, public readonly column = 0) {
-    super(message);
+  constructor(byteMessage: string, public readonly line = 0, public readonly column = 0) {
+    super(bytesToUtf8(byteMessage));
     this.name = 'TomlError';
   }
 }
@@ -339,7 +343,7 @@ class TomlParser {
 
   private checkNul(str: string): string {
     if (str.indexOf('\0') >= 0) {
-      throw new TomlError(`error: input string '${str.replace(/\0/g, '\u2400')}' cannot be represented as Nix string because it contains null bytes`);
+      throw new TomlError(`error: input string '${str.replace(/\0/g, '\xe2\x90\x80')}' cannot be represented as Nix string because it contains null bytes`);
     }
     return str;
   }

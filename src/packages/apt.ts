@@ -1,10 +1,13 @@
-// The apt tools, used without touching the host's dpkg database or /usr: `apt-get -s`
-// (simulation) decides which packages the host lacks for a request, `apt-get download` fetches
-// them into our own cache directory. Only `apt-get update` writes host state (apt's lists),
-// and only when there are none at all.
+// The apt tools, used without touching the host's dpkg database or /usr:
+// `apt-get install --print-uris` (which installs nothing) decides which packages the host
+// lacks for a request and where they are, `apt-helper download-file` fetches them, checking
+// their hashes, into our own cache directory (it is much lighter than `apt-get download`,
+// which loads the whole package cache again). Only `apt-get update` writes host state
+// (apt's lists), and only when there are none at all.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as os from 'os';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { HostLocations, DEFAULT_HOST, packageListFiles } from './archive-index';
 import { PackageError } from './errors';
@@ -14,6 +17,10 @@ export interface DebRef {
   name: string;
   version: string;
   arch: string;
+  /** Where apt would fetch it from. */
+  uri?: string;
+  /** apt's checksum of the file, e.g. "MD5Sum:..." (the index's SHA-256 is preferred). */
+  hash?: string;
 }
 
 /**
@@ -57,22 +64,29 @@ export function ensureAptLists(host: HostLocations, progress: ProgressSink): voi
 
 /**
  * Packages apt would install for `names` on this host (the names themselves when missing,
- * and their missing or too old dependencies), without Recommends, in install order.
+ * and their missing or too old dependencies), without Recommends, in install order, with
+ * their URIs. Asks `apt-get install --print-uris` against an empty archives directory, so
+ * every package to install is listed, whatever apt's own cache holds.
  */
 export function resolveMissing(names: string[], host: HostLocations, aptCache?: string): DebRef[] {
   if (names.length === 0) return [];
+  const base = aptCache ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nc-apt-'));
+  const empty = path.join(base, 'no-archives');
+  fs.mkdirSync(path.join(empty, 'partial'), { recursive: true });
   const r = spawnSync(
     'apt-get',
-    ['-s', '-q', ...aptOptions(host, aptCache), '--no-install-recommends', 'install', ...names],
+    ['install', '--print-uris', '-qq', '-y', ...aptOptions(host, aptCache), '-o', `Dir::Cache::archives=${empty}/`,
+      '--no-install-recommends', ...names],
     { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: 'C' } },
   );
+  if (!aptCache) fs.rmSync(base, { recursive: true, force: true });
   if (r.status !== 0) {
     throw new PackageError(`apt cannot resolve the dependencies of ${names.join(', ')}:\n${aptErrors(r)}`);
   }
   const out: DebRef[] = [];
   for (const line of r.stdout.split('\n')) {
-    const m = /^Inst (\S+)(?: \[[^\]]*\])? \((\S+) .*\[([^\]]+)\]\)/.exec(line);
-    if (m) out.push({ name: m[1].replace(/:.*$/, ''), version: m[2], arch: m[3] });
+    const m = /^'([^']+)' (\S+)_(\S+)_(\S+)\.deb \d+ (\S+)/.exec(line);
+    if (m) out.push({ name: m[2], version: m[3].replace(/%3a/gi, ':'), arch: m[4], uri: m[1], hash: m[5] });
   }
   return out;
 }
@@ -99,7 +113,7 @@ export function sha256File(file: string): string {
 
 /**
  * Makes sure `<debDir>/<name>_<version>_<arch>.deb` exists for every ref, downloading the
- * missing ones with `apt-get download` (which checks the archive's hashes) in a private
+ * missing ones with `apt-helper download-file` (which checks the hash) into a private
  * temporary directory first. Returns the .deb files, in the order of `refs`.
  */
 export function fetchDebs(
@@ -122,30 +136,31 @@ export function fetchDebs(
     return false;
   });
   if (todo.length === 0) return files;
+  for (const d of todo) {
+    if (!d.uri || !(expectedSha256(d) || d.hash)) throw new PackageError(`apt gave no location or checksum for ${d.name} ${d.version}`);
+  }
   progress.message(`fetching ${todo.length} package(s) from the archive: ${todo.map((d) => `${d.name} ${d.version}`).join(', ')}`);
   const tmp = fs.mkdtempSync(path.join(debDir, '.download-'));
   try {
-    const r = spawnSync(
-      'apt-get',
-      ['download', ...aptOptions(host, aptCache), ...todo.map((d) => `${d.name}=${d.version}`)],
-      {
-        cwd: tmp,
-        encoding: 'utf8',
-        stdio: ['ignore', progress.fd ?? 'pipe', progress.fd ?? 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' },
-      },
-    );
+    const args = ['download-file'];
+    for (const d of todo) {
+      const sha = expectedSha256(d);
+      args.push(d.uri!, path.join(tmp, debFileName(d)), sha ? `SHA256:${sha}` : d.hash!);
+    }
+    const r = spawnSync('/usr/lib/apt/apt-helper', [...aptOptions(host, aptCache), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', progress.fd ?? 'pipe', progress.fd ?? 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     if (progress.fd === undefined) {
       for (const l of `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')) if (l.trim()) progress.message(l);
     }
     if (r.status !== 0) {
-      throw new PackageError(`downloading ${todo.map((d) => d.name).join(', ')} failed (apt-get exit ${r.status}):\n${aptErrors(r)}`);
+      throw new PackageError(`downloading ${todo.map((d) => d.name).join(', ')} failed (apt-helper exit ${r.status}):\n${aptErrors(r)}`);
     }
     for (const d of todo) {
       const got = path.join(tmp, debFileName(d));
-      if (!fs.existsSync(got)) throw new PackageError(`apt-get download did not produce ${debFileName(d)}`);
-      const want = expectedSha256(d);
-      if (want && sha256File(got) !== want) throw new PackageError(`${debFileName(d)}: SHA-256 differs from the archive's index`);
+      if (!fs.existsSync(got)) throw new PackageError(`the download did not produce ${debFileName(d)}`);
       fs.renameSync(got, path.join(debDir, debFileName(d)));
     }
   } finally {

@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import { addToStore, storePathFor, versionForName } from './store-path';
 import type { DebRef } from './apt';
 import { PackageError } from './errors';
+import { formatAlternatives, parseAlternatives } from './alternatives';
 
 const MERGED_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 
@@ -29,6 +30,12 @@ function mergeInto(from: string, to: string): void {
     else if (s.isDirectory() && d.isDirectory()) mergeInto(src, dst);
   }
   fs.rmSync(from, { recursive: true, force: true });
+}
+
+/** Where a path of a .deb ends up in its layer: /bin/x -> /usr/bin/x (see MERGED_DIRS). */
+export function usrMerged(abs: string): string {
+  const m = /^\/([^/]+)(\/.*)?$/.exec(abs);
+  return m && MERGED_DIRS.includes(m[1]) ? `/usr${abs}` : abs;
 }
 
 export function layerPathFor(storeDir: string, deb: DebRef, sha256: string): string {
@@ -57,6 +64,14 @@ export function unpackDebLayer(storeDir: string, debFile: string, deb: DebRef, s
     }
     fs.mkdirSync(path.join(tmp, 'usr'), { recursive: true });
     fs.mkdirSync(path.join(tmp, 'nix-support'), { recursive: true });
+    // The links update-alternatives would make (maintainer scripts never run here).
+    let postinst = '';
+    try {
+      postinst = execFileSync('dpkg-deb', ['--info', debFile, 'postinst'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      // no postinst
+    }
+    fs.writeFileSync(path.join(tmp, 'nix-support', 'alternatives'), formatAlternatives(parseAlternatives(postinst)));
     fs.writeFileSync(
       path.join(tmp, 'nix-support', 'deb-info'),
       `Package: ${deb.name}\nVersion: ${deb.version}\nArchitecture: ${deb.arch}\nSHA256: ${sha256}\n`,

@@ -24,7 +24,8 @@ import {
   parseStatus,
 } from './archive-index';
 import { DebRef, ensureAptLists, fetchDebs, resolveMissing, sha256File } from './apt';
-import { layerFiles, unpackDebLayer } from './deb-layer';
+import { layerFiles, unpackDebLayer, usrMerged } from './deb-layer';
+import { hostAlternatives, readAlternativesFile } from './alternatives';
 import { PackageError } from './errors';
 import { NIXPKGS_TO_DEBIAN, debianNamesFor } from './nixpkgs-names';
 import { describeTree, PackageFile, planTree, writeTree } from './package-tree';
@@ -313,9 +314,25 @@ export class PackageSource {
         for (const abs of installedFileList(this.host.dpkgInfoDir, d, inst.arch)) files.push({ abs, local: abs });
       }
       const usrLayers = p.refs.map((r) => layerOf.get(refKey(r))!);
+      const layerOfDeb = new Map<string, string>();
       for (const d of p.missing) {
         const layer = layerOf.get(refKey(p.refs.find((r) => r.name === d)!))!;
+        layerOfDeb.set(d, layer);
         for (const abs of layerFiles(layer)) files.push({ abs, local: path.join(layer, abs), layer });
+      }
+      // Then the update-alternatives links (the package's own files win on a clash).
+      for (const d of p.debs) {
+        const inst = this.installed().get(d);
+        const layer = layerOfDeb.get(d);
+        const alts = layer
+          ? readAlternativesFile(path.join(layer, 'nix-support', 'alternatives'))
+          : inst
+            ? hostAlternatives(this.host.dpkgInfoDir, d, inst.arch)
+            : [];
+        for (const a of alts) {
+          const local = layer ? path.join(layer, usrMerged(a.path)) : a.path;
+          files.push({ abs: a.link, local, layer, target: a.path });
+        }
       }
       const entries = planTree(files);
       const { info, versions } = p;

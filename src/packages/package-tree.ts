@@ -16,6 +16,8 @@ export interface PackageFile {
   local: string;
   /** The layer store path the file comes from (undefined: the host's own). */
   layer?: string;
+  /** Link to this absolute path instead of `abs` (an update-alternatives link). */
+  target?: string;
 }
 
 function isMergedUsr(): boolean {
@@ -72,7 +74,7 @@ export function planTree(files: PackageFile[]): TreeEntry[] {
         continue;
       }
       seen.add(rel);
-      out.push({ kind: 'link', rel, target: places.target });
+      out.push({ kind: 'link', rel, target: f.target ? outPlaces(f.target)?.target ?? f.target : places.target });
     }
   }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

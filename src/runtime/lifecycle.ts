@@ -18,6 +18,8 @@ import {
 
 export class RuntimeError extends Error {}
 
+const SIGRTMIN_3 = 37;
+
 export interface Inspection {
   rec?: RuntimeRecord;
   nspawn: boolean;
@@ -187,8 +189,17 @@ export async function supervisedStop(name: string, paths: StatePaths, opts: Stop
     // terminate at once instead of halting, so nspawn is signalled directly only without one.)
     const timeout = opts.timeoutMs ?? (i.rec?.ready ? 90_000 : 5000);
     if (!i.supervisor) signalPid(i.rec!.nspawn!.pid, 'SIGTERM');
-    if (!(await waitGone(i.rec!.nspawn!, timeout))) {
-      process.stderr.write(`container '${name}' did not stop within ${Math.round(timeout / 1000)} s; killing it\n`);
+    // If the halt request got lost (seen once under heavy load), ask the container's systemd
+    // again directly: SIGRTMIN+3 (signal 37 with glibc) means "halt" to it.
+    let gone = await waitGone(i.rec!.nspawn!, Math.min(timeout, 10_000));
+    if (!gone && i.rec?.leader && isAlive(i.rec.leader)) {
+      signalPid(i.rec.leader.pid, SIGRTMIN_3);
+      gone = await waitGone(i.rec!.nspawn!, Math.max(0, timeout - 10_000));
+    }
+    if (!gone) {
+      process.stderr.write(
+        `container '${name}' did not stop within ${Math.round(timeout / 1000)} s; killing it\n${consoleTail(paths, name, 10)}\n`,
+      );
     }
     await killContainer(paths, name);
   });

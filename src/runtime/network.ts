@@ -1,6 +1,7 @@
 // Host-side network plumbing: configuring ve-NAME after nspawn created it, and removing the
 // links a dead container may leave behind.
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import { bridgePortName, vethName } from './nspawn-args';
 
 export interface CmdResult {
@@ -14,6 +15,9 @@ export function runCmd(argv: string[]): CmdResult {
 }
 
 export function linkExists(dev: string): boolean {
+  // Names up to 15 bytes are real interface names: /sys answers without spawning `ip`. Longer
+  // ones (nspawn hashes them) can only be found by their altname.
+  if (Buffer.byteLength(dev) <= 15) return fs.existsSync(`/sys/class/net/${dev}`);
   return runCmd(['ip', 'link', 'show', 'dev', dev]).status === 0;
 }
 

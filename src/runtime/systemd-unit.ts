@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import type { StatePaths } from '../state/paths';
 import type { ContainerRef, ContainerState } from './types';
 import { confFlag } from './conf';
-import { applyHostNetwork, removeLinks } from './network';
+import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
 import { findLeader } from './proc';
 import { prepareRoot } from './rootfs';
@@ -43,38 +43,47 @@ export function unitLeader(name: string): number | undefined {
   return main > 0 ? findLeader(main) : undefined;
 }
 
+/** The systemd-run command line of the transient unit (pure; unit-tested). */
+export function systemdRunArgv(c: ContainerRef, timeoutSec: number): string[] {
+  const cmd = nspawnCommand(c, { noRegister: false });
+  return [
+    'systemd-run',
+    `--unit=${unitName(c.name)}`,
+    `--description=Container '${c.name}'`,
+    '--service-type=notify',
+    '-p', 'NotifyAccess=all',
+    '-p', 'KillMode=mixed',
+    '-p', 'KillSignal=SIGTERM',
+    '-p', 'Delegate=yes',
+    '-p', 'Slice=machine.slice',
+    '-p', `TimeoutStartSec=${timeoutSec}`,
+    '-p', 'Restart=on-failure',
+    '-p', 'RestartForceExitStatus=133',
+    '-p', 'SuccessExitStatus=133',
+    '--setenv=SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1',
+    // Host side of the veth after every (re)start, like upstream's postStart.
+    ...hostNetworkCommands(c).flatMap((ip) => ['-p', `ExecStartPost=-${ipPath()} ${ip.slice(1).join(' ')}`]),
+    '-p', 'SyslogIdentifier=container ' + c.name,
+    '--',
+    '/usr/bin/systemd-nspawn',
+    ...cmd.argv.slice(1),
+    ];
+}
+
 export function unitStart(c: ContainerRef, timeoutSec = 60): void {
   if (unitStatus(c.name) === 'up') return;
   systemctl(['reset-failed', unitName(c.name)]);
   removeLinks(c.name);
   prepareRoot(c.paths, c.name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') });
-  const cmd = nspawnCommand(c, { noRegister: false });
-  const r = spawnSync(
-    'systemd-run',
-    [
-      `--unit=${unitName(c.name)}`,
-      `--description=Container '${c.name}'`,
-      '--service-type=notify',
-      '-p', 'NotifyAccess=all',
-      '-p', 'KillMode=mixed',
-      '-p', 'KillSignal=SIGTERM',
-      '-p', 'Delegate=yes',
-      '-p', 'Slice=machine.slice',
-      '-p', `TimeoutStartSec=${timeoutSec}`,
-      '-p', 'SuccessExitStatus=133',
-      '-p', 'SyslogIdentifier=container ' + c.name,
-      '--',
-      '/usr/bin/systemd-nspawn',
-      ...cmd.argv.slice(1),
-    ],
-    { encoding: 'utf8' },
-  );
+  const r = spawnSync('systemd-run', systemdRunArgv(c, timeoutSec).slice(1), { encoding: 'utf8' });
   if (r.status !== 0) {
     const journal = spawnSync('journalctl', ['-u', unitName(c.name), '-n', '25', '--no-pager'], { encoding: 'utf8' }).stdout ?? '';
     throw new RuntimeError(`failed to start container '${c.name}': ${(r.stderr ?? '').trim()}\n${journal}`);
   }
-  const errors = applyHostNetwork(hostNetworkCommands(c));
-  if (errors.length) process.stderr.write(errors.map((e) => `container '${c.name}': ${e}\n`).join(''));
+}
+
+function ipPath(): string {
+  return ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => fs.existsSync(p)) ?? '/usr/sbin/ip';
 }
 
 export function unitStop(name: string): void {

@@ -21,7 +21,7 @@
 import type { StatePaths } from '../state/paths';
 import { ConfigError, asConfigError, evaluateConfig, selectPath } from './evaluate';
 import type { PackageProvider } from './host';
-import { checkManifest } from './manifest';
+import { checkManifest, Manifest } from './manifest';
 import { currentSystem, listGenerations, setGeneration, switchGeneration, Generation } from './profiles';
 import { buildToplevel } from './toplevel';
 
@@ -55,12 +55,22 @@ function asBuildError(e: unknown): Error {
   return c instanceof ConfigError ? new BuildError(c.message) : c;
 }
 
-export function buildSystem(req: BuildRequest): BuildResult {
+/** Evaluates a configuration to its build manifest (config.system.build.manifest) without building. */
+export function evaluateManifest(req: BuildRequest): { manifest: Manifest; realizedLayers: string[] } {
   try {
     const { ev, ctx, nixos } = evaluateConfig(req);
     const manifestValue = selectPath(nixos, ['config', 'system', 'build', 'manifest']);
-    if (manifestValue === undefined) throw new BuildError('error: attribute \'system.build.manifest\' missing');
-    const manifest = checkManifest(ev.toJS(manifestValue));
+    if (manifestValue === undefined) throw new BuildError("error: attribute 'system.build.manifest' missing");
+    return { manifest: checkManifest(ev.toJS(manifestValue)), realizedLayers: ctx.realizedLayers };
+  } catch (e) {
+    throw asBuildError(e);
+  }
+}
+
+export function buildSystem(req: BuildRequest): BuildResult {
+  try {
+    const { manifest, realizedLayers } = evaluateManifest(req);
+    const ctx = { realizedLayers };
     const toplevel = buildToplevel({ manifest, storeDir: req.paths.storeDir, realizedLayers: ctx.realizedLayers });
     return { toplevel, warnings: manifest.warnings };
   } catch (e) {

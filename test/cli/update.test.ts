@@ -74,4 +74,15 @@ describe('update', () => {
     assert.match(sb.run(['update', 'up5', '--flake', '.']).stderr, /--flake needs a Nix installation/);
     assert.match(sb.run(['update', 'up5', '--nixos-path', '/x']).stderr, /--nixos-path needs a Nix installation/);
   });
+  it('a container made with --system-path gets a configuration.nix only from a successful update', () => {
+    sb.writeConf('up6', 'PRIVATE_NETWORK=1\n');
+    const bad = sb.run(['update', 'up6', '--config', 'this is ( not nix']);
+    assert.equal(bad.status, 1);
+    assert.equal(exists(sb.containerRoot('up6')), false, 'no directories left behind');
+    const good = sb.run(['update', 'up6', '--config', 'networking.firewall.enable = false;']);
+    assert.equal(good.status, 0, good.stderr);
+    assert.match(fs.readFileSync(path.join(sb.containerRoot('up6'), 'etc', 'nixos', 'configuration.nix'), 'utf8'),
+      /networking\.firewall\.enable = false;/);
+    assert.ok(exists(path.join(sb.profile('up6'), 'system')));
+  });
 });

@@ -1,7 +1,8 @@
 // Unit tests for src/nix/json-parse.ts. Expected values/messages come from nix-instantiate 2.8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isJsonFloat, isJsonObject, JsonNode, JsonParseError, parseJsonForNix, quoteJsonString } from '../../src/nix/json-parse';
+import { isJsonFloat, isJsonObject, JsonNode, JsonParseError, jsonUtf8Error, parseJsonForNix, quoteJsonString } from '../../src/nix/json-parse';
+import { bytesToUtf8 } from '../../src/nix/bytes';
 
 const P = '[json.exception.parse_error.101] parse error at line ';
 
@@ -13,8 +14,11 @@ test('values and number typing', () => {
   assert.equal(parseJsonForNix('-0'), 0n);
   assert.ok(Object.is((parseJsonForNix('-0.0') as { float: number }).float, -0));
   assert.equal(parseJsonForNix('9223372036854775807'), 9223372036854775807n);
-  assert.equal(parseJsonForNix('9223372036854775808'), -9223372036854775808n); // 2.8 wraps
-  assert.equal(parseJsonForNix('18446744073709551615'), -1n);
+  // Nix 2.8 wraps; newer Nix (and the eval-fail-fromJSON-overflowing test) rejects
+  assert.equal(parseJsonForNix('9223372036854775808', { compat28: true }), -9223372036854775808n);
+  assert.equal(parseJsonForNix('18446744073709551615', { compat28: true }), -1n);
+  assert.throws(() => parseJsonForNix('{"attr": 18446744073709551615}'), { message: 'unsigned json number 18446744073709551615 outside of Nix integer range' });
+  assert.equal(parseJsonForNix('-9223372036854775808'), -9223372036854775808n);
   assert.deepEqual(parseJsonForNix('18446744073709551616'), { float: 18446744073709551616 });
   assert.deepEqual(parseJsonForNix('-9223372036854775809'), { float: -9223372036854775809 });
   assert.deepEqual(parseJsonForNix('1.5e-400'), { float: 0 });
@@ -34,7 +38,10 @@ test('strings and escapes (byte strings out)', () => {
   assert.equal(parseJsonForNix('"\\ud83d\\ude00"'), '\xf0\x9f\x98\x80');
   assert.equal(parseJsonForNix('"\\/"'), '/');
   assert.equal(parseJsonForNix('"\\u0041\\n\\"\\\\\\b\\f\\r\\t"'), 'A\n"\\\b\f\r\t');
-  assert.equal(parseJsonForNix('"a\\u0000b"'), 'a'); // 2.8: C strings end at NUL
+  assert.equal(parseJsonForNix('"a\\u0000b"', { compat28: true }), 'a'); // 2.8: C strings end at NUL
+  for (const doc of ['"a\\u0000b"', '{"a\\u0000b": 1}']) {
+    assert.throws(() => parseJsonForNix(doc), { message: "input string 'a\u2400b' cannot be represented as Nix string because it contains null bytes" });
+  }
   assert.equal(parseJsonForNix('"\xc3\xa9"'), '\xc3\xa9'); // raw UTF-8 passes through
 });
 
@@ -66,7 +73,8 @@ test('syntax errors match nlohmann/Nix messages', () => {
     ['["\xe9t\xe9"]', "1, column 4: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last read: '\"\xe9t'"],
   ];
   for (const [text, msg] of cases) {
-    assert.throws(() => parseJsonForNix(text), (e: unknown) => e instanceof JsonParseError && e.message === P + msg, JSON.stringify(text));
+    // messages are JS strings: quoted input bytes are decoded from UTF-8 (bad bytes -> U+FFFD)
+    assert.throws(() => parseJsonForNix(text), (e: unknown) => e instanceof JsonParseError && e.message === bytesToUtf8(P + msg), JSON.stringify(text));
   }
   assert.throws(() => parseJsonForNix('[1e400]'), { message: "[json.exception.out_of_range.406] number overflow parsing '1e400'" });
 });
@@ -78,4 +86,11 @@ test('quoteJsonString escapes like builtins.toJSON', () => {
   assert.equal(quoteJsonString('q"b\\s'), '"q\\"b\\\\s"');
   assert.equal(quoteJsonString('\x01\x1f\x7f\b\f'), '"\\u0001\\u001f\x7f\\u0008\\u000c"');
   assert.equal(quoteJsonString(''), '""');
+});
+
+test('jsonUtf8Error: newer Nix rejects toJSON of invalid UTF-8', () => {
+  assert.equal(jsonUtf8Error('_invalid UTF-8: \xff_'), 'JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF');
+  assert.equal(jsonUtf8Error('ok \xc3\xa9 \xf0\x9f\x98\x80'), null);
+  assert.equal(jsonUtf8Error('x\xc3'), 'JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0xC3');
+  assert.match(jsonUtf8Error('\xc3(')!, /invalid UTF-8 byte at index 1: 0x28/);
 });

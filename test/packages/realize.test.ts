@@ -158,15 +158,24 @@ test('realizeAll keeps the order, reuses what exists, and fetches in one go', (t
   assert.doesNotMatch(again[1].outPath, /-openssh-\d+:/, 'no epoch in store names');
 });
 
-test('a download that fails leaves no store path and no temporary', (t) => {
+test('a download that fails (missing file, wrong checksum) leaves no store path and no temporary', (t) => {
   const why = aptUnavailable();
   if (why) return t.skip(why);
+  const src = new PackageSource(tr.paths);
+  const hello = src.lookup('hello');
+  if (!hello) return t.skip('hello is not in the archive');
   const before = storeEntries(tr.paths);
-  const ref = { name: 'hello', version: '0.0-does-not-exist', arch: 'amd64' };
-  assert.throws(
-    () => fetchDebs([ref], debDir, DEFAULT_HOST, collectingProgress(), () => undefined),
-    (e: Error) => e instanceof PackageError && /downloading hello failed/.test(e.message),
-  );
+  const pool = 'http://deb.debian.org/debian/pool/main/h/hello';
+  const zeros = '0'.repeat(64);
+  const missing = { name: 'hello', version: '0.0-does-not-exist', arch: 'amd64', uri: `${pool}/hello_0.0-does-not-exist_amd64.deb`, hash: `SHA256:${zeros}` };
+  const tampered = { name: 'hello', version: '0.0-tampered', arch: 'amd64', uri: `${pool}/hello_2.10-3_amd64.deb`, hash: `SHA256:${zeros}` };
+  for (const ref of [missing, tampered]) {
+    assert.throws(
+      () => fetchDebs([ref], debDir, DEFAULT_HOST, collectingProgress(), () => undefined),
+      (e: Error) => e instanceof PackageError && /downloading hello failed/.test(e.message),
+    );
+    assert.equal(fs.existsSync(path.join(debDir, `hello_${ref.version}_amd64.deb`)), false);
+  }
   assert.deepEqual(storeEntries(tr.paths), before);
   assert.deepEqual(fs.readdirSync(debDir).filter((e) => e.startsWith('.')), [], 'no partial download dir');
 });

@@ -8,6 +8,7 @@ import { statePaths } from '../../src/state/paths';
 import { confValue, splitWords } from '../../src/runtime/conf';
 import { hostNetworkCommands, nspawnCommand, PRE_INIT } from '../../src/runtime/nspawn-args';
 import type { ContainerRef } from '../../src/runtime';
+import { systemdRunArgv, unitName } from '../../src/runtime/systemd-unit';
 
 const paths = statePaths({ NIXOS_CONTAINER_ROOT: '/srv/nc root' });
 const ref = (conf: Record<string, string>, toplevel = '/srv/nc root/nix/store/abc-nixos-system-web'): ContainerRef => ({
@@ -92,5 +93,20 @@ describe('nspawnCommand', () => {
     } finally {
       fs.rmSync(store, { recursive: true, force: true });
     }
+  });
+});
+
+describe('systemd host back end (command line only: this machine has no systemd PID 1)', () => {
+  it('a transient notify unit container@NAME.service around nspawn, registering with machined', () => {
+    const argv = systemdRunArgv(ref({ PRIVATE_NETWORK: '1', HOST_ADDRESS: '10.233.1.1', LOCAL_ADDRESS: '10.233.1.2' }), 60);
+    assert.equal(argv[0], 'systemd-run');
+    for (const f of ['--unit=container@web.service', '--service-type=notify', 'NotifyAccess=all', 'KillMode=mixed', 'RestartForceExitStatus=133']) {
+      assert.ok(argv.includes(f), `missing ${f}`);
+    }
+    assert.ok(argv.some((a) => /^ExecStartPost=-\S+\/ip addr add 10\.233\.1\.1 dev ve-web$/.test(a)), argv.join(' '));
+    const nspawn = argv.indexOf('/usr/bin/systemd-nspawn');
+    assert.ok(nspawn > argv.indexOf('--'));
+    assert.ok(!argv.includes('--register=no'));
+    assert.equal(unitName('web'), 'container@web.service');
   });
 });

@@ -38,10 +38,11 @@ test('build NAME uses ROOT/etc/nixos/configuration.nix; --config wraps attribute
   const r = run(['build', 'demo']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.trim(), /-nixos-system-demo-/);
-  const c = run(['build', '--config', 'networking.hostName = "inline"; networking.firewall.enable = false;', '--json']);
+  const c = run(['build', '--config', 'networking.domain = "inline.test"; networking.firewall.enable = false;', '--json']);
   assert.equal(c.status, 0, c.stderr);
   const j = JSON.parse(c.stdout);
-  assert.match(j.toplevel, /-nixos-system-inline-/);
+  assert.match(j.toplevel, /-nixos-system-container-/);
+  assert.match(fs.readFileSync(path.join(j.toplevel, 'etc', 'hosts'), 'utf8'), /container\.inline\.test/);
   assert.deepEqual(j.warnings, []);
   const missing = run(['build', 'nosuch']);
   assert.equal(missing.status, 1);

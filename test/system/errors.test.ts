@@ -3,8 +3,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BuildError } from '../../src/system/index';
-import { build, evaluatorProblem, tempRoot, FIXTURES } from './helpers';
+import { build, evaluatorProblem, system, tempRoot, FIXTURES } from './helpers';
 
 const problem = evaluatorProblem();
 const tmp = tempRoot();
@@ -15,7 +14,7 @@ function failure(file: string): string {
   try {
     build(tmp.paths, file);
   } catch (e) {
-    assert.ok(e instanceof BuildError, `a BuildError, got ${(e as Error).constructor.name}: ${(e as Error).message}`);
+    assert.ok(e instanceof system().BuildError, `a BuildError, got ${(e as Error).constructor.name}: ${(e as Error).message}`);
     return (e as Error).message;
   }
   assert.fail(`${file} built`);

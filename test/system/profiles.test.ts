@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { listGenerations, profileSystem, setProfileGeneration, switchGeneration } from '../../src/system/index';
+import { currentSystem as profileSystem, listGenerations, setGeneration as setProfileGeneration, switchGeneration } from '../../src/system/profiles';
 import { tempRoot } from './helpers';
 
 test('profiles: numbered generations, no new one for the same toplevel, rollback', () => {

@@ -1,0 +1,91 @@
+// System build benchmark: a typical configuration (nginx + openssh + two users + three custom
+// services) built cold (empty store, new process: the whole command) and warm (store
+// populated: new process, and a second build in the same process), next to the reference
+// `nix-instantiate --eval --strict` of the same manifest (evaluation only, real Nix).
+// Packages come from a host stand-in (outPath /usr) so no download is measured.
+//   node dist/bench/build-bench.js [--runs N]
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CONFIG = path.join(REPO, 'bench', 'fixtures', 'typical.nix');
+const TARGET_COLD_S = 0.5;
+
+function child(root: string, twice: boolean): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sys = require('../src/system');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { statePaths } = require('../src/state/paths');
+  const paths = statePaths({ NIXOS_CONTAINER_ROOT: root });
+  const packages = {
+    names: () => ['curl', 'htop', 'nftables', 'nginx', 'openssh'],
+    lookup: (a: string) => ({ debName: a, version: '1', description: a }),
+    realize: () => ({ outPath: '/usr', usrLayers: [] }),
+  };
+  const t0 = process.hrtime.bigint();
+  const r = sys.buildSystem({ configFile: CONFIG, paths, packages });
+  const t1 = process.hrtime.bigint();
+  let second = 0;
+  if (twice) {
+    const r2 = sys.buildSystem({ configFile: CONFIG, paths, packages });
+    if (r2.toplevel !== r.toplevel) throw new Error('second build gave another path');
+    second = Number(process.hrtime.bigint() - t1) / 1e6;
+  }
+  process.stdout.write(JSON.stringify({ toplevel: r.toplevel, first: Number(t1 - t0) / 1e6, second }) + '\n');
+}
+
+function timeCmd(cmd: string, args: string[]): { ms: number; out: string; ok: boolean } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out: r.stdout + (r.status === 0 ? '' : r.stderr), ok: r.status === 0 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+  const cold: number[] = [];
+  const coldInner: number[] = [];
+  const warmProc: number[] = [];
+  const warmSame: number[] = [];
+  const ref: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-build-bench-'));
+    try {
+      const c = timeCmd(process.execPath, [__filename, '--child', root]);
+      if (!c.ok) throw new Error(`cold build failed:\n${c.out}`);
+      cold.push(c.ms);
+      coldInner.push(JSON.parse(c.out).first);
+      const w = timeCmd(process.execPath, [__filename, '--child', root, '--twice']);
+      if (!w.ok) throw new Error(`warm build failed:\n${w.out}`);
+      warmProc.push(w.ms);
+      warmSame.push(JSON.parse(w.out).second);
+    } finally {
+      spawnSync('chmod', ['-R', 'u+w', root]);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    const n = timeCmd('nix-instantiate', [
+      '--eval', '--strict', '--json', '-I', `nixpkgs=${path.join(REPO, 'nixpkgs')}`,
+      '-E', `(import <nixpkgs/nixos> { configuration = ${CONFIG}; }).config.system.build.manifest`,
+    ]);
+    if (n.ok) ref.push(n.ms);
+  }
+  const f = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+  const refMs = ref.length ? median(ref) : NaN;
+  const ratio = (ms: number) => (ref.length ? `  (${(ms / refMs).toFixed(1)}x nix-instantiate)` : '');
+  process.stdout.write(`typical config: nginx + openssh + 2 users + 3 services; ${runs} runs, medians\n`);
+  process.stdout.write(`  cold build, whole process (empty store) : ${f(median(cold))}${ratio(median(cold))}   target < ${TARGET_COLD_S} s: ${median(cold) / 1000 < TARGET_COLD_S ? 'met' : 'NOT met'}\n`);
+  process.stdout.write(`  cold build, inside the process          : ${f(median(coldInner))}\n`);
+  process.stdout.write(`  warm build, whole process (store full)  : ${f(median(warmProc))}${ratio(median(warmProc))}\n`);
+  process.stdout.write(`  warm build, second in the same process  : ${f(median(warmSame))}\n`);
+  process.stdout.write(`  reference: nix-instantiate --eval --strict of the manifest: ${ref.length ? f(refMs) : 'not available'}\n`);
+}
+
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4] === '--twice');
+else main();
