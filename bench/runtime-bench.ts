@@ -44,8 +44,17 @@ async function rawStart(paths: StatePaths, name: string): Promise<Raw> {
     '--bind-ro=/usr', `--bind-ro=${paths.storeDir}:${paths.storeDir}`, '--console=read-only', '--link-journal=no', '-b',
   ], { stdio: 'ignore' });
   let leader: number | undefined;
-  while ((leader = findLeader(child.pid!)) === undefined) await sleep(5);
-  while (!fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) await sleep(5);
+  const check = () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`raw systemd-nspawn of ${name} exited`);
+  };
+  while ((leader = findLeader(child.pid!)) === undefined) {
+    check();
+    await sleep(5);
+  }
+  while (!fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) {
+    check();
+    await sleep(5);
+  }
   spawnSync('nsenter', ['--all', '-t', String(leader), '--', '/usr/bin/systemctl', 'is-system-running', '--wait']);
   return { child, leader };
 }
@@ -91,6 +100,7 @@ async function main(): Promise<void> {
   const paths = statePaths({ NIXOS_CONTAINER_ROOT: tmp });
   fs.mkdirSync(paths.storeDir, { recursive: true });
   const names: string[] = [];
+  const restore: (() => void)[] = [];
   try {
     const T = buildFixtureToplevel(paths, { hostname: 'bench', greeting: 'bench' });
     const c: rt.ContainerRef = { name: 'bench', paths, conf: conf(1), toplevel: T };
@@ -133,6 +143,16 @@ async function main(): Promise<void> {
     row('stop', oursStop, rawStopT);
 
     if (MANY > 0) {
+      // Every booted systemd takes several inotify instances from the same (root) budget; the
+      // kernel default of 128 runs out around 20 containers ("Failed to create inotify object:
+      // Too many open files"). Raise it for the run, as a host running many containers must.
+      const limitFile = '/proc/sys/fs/inotify/max_user_instances';
+      const oldLimit = Number(fs.readFileSync(limitFile, 'utf8'));
+      if (oldLimit < MANY * 16) {
+        fs.writeFileSync(limitFile, String(MANY * 16));
+        restore.push(() => fs.writeFileSync(limitFile, String(oldLimit)));
+        process.stdout.write(`(raised fs.inotify.max_user_instances ${oldLimit} -> ${MANY * 16} for this run)\n`);
+      }
       const refs: rt.ContainerRef[] = [];
       for (let i = 0; i < MANY; i++) {
         const name = `many${i}`;
@@ -167,7 +187,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.allSettled(names.map((n) => rt.terminateContainer(n, paths)));
+    for (const n of names) rt.removeNetworkLeftovers(n);
     fs.rmSync(tmp, { recursive: true, force: true });
+    for (const r of restore) r();
   }
 }
 

@@ -363,7 +363,7 @@ function runInWorker(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const w = new Worker(__filename, {
       workerData: { nixEvalArgs: args },
-      resourceLimits: { stackSizeMb: 1000, maxOldGenerationSizeMb: 4096 },
+      resourceLimits: { stackSizeMb: 512, maxOldGenerationSizeMb: 4096 },
       stdout: false,
       stderr: false,
     });

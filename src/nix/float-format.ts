@@ -105,7 +105,9 @@ export function formatF(x: number, d = 6, nanSign: NanSign = '-'): string {
     const short = String(a);
     const sdot = short.indexOf('.');
     // an exact tie shows exactly d+1 decimals ending in 5 in the shortest form
-    const maybeTie = short.indexOf('e') >= 0 || (sdot >= 0 && short.length - sdot - 1 === d + 1 && short.endsWith('5'));
+    // (only reliable while the exact value has <= 15 significant digits: a < 1e8 for d = 6)
+    const maybeTie = a >= Math.pow(10, 15 - d - 1) || short.indexOf('e') >= 0 ||
+      (sdot >= 0 && short.length - sdot - 1 === d + 1 && short.endsWith('5'));
     const long = maybeTie ? a.toFixed(Math.min(100, d + 40)) : '';
     const dot = long.indexOf('.');
     const tail = maybeTie ? long.slice(dot + 1 + d) : '';

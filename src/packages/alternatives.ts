@@ -24,7 +24,7 @@ export function parseAlternatives(script: string): Alternative[] {
   for (const line of joined.split('\n')) {
     const at = line.indexOf('update-alternatives');
     if (at < 0 || !line.includes('--install')) continue;
-    const words = line.slice(at).split(/\s+/).filter(Boolean);
+    const words = line.slice(at).split(/;|&&|\|\|/)[0].split(/\s+/).filter(Boolean);
     let priority = 0;
     for (let i = 0; i < words.length; i++) {
       if (words[i] === '--install' || words[i] === '--slave') {
@@ -32,8 +32,6 @@ export function parseAlternatives(script: string): Alternative[] {
         if (words[i] === '--install') priority = Number(prio) || 0;
         if (literal(link) && literal(target)) out.push({ link, path: target, priority });
         i += words[i] === '--install' ? 4 : 3;
-      } else if (words[i] === ';' || words[i] === '&&' || words[i] === '||' || words[i].endsWith(';')) {
-        break;
       }
     }
   }

@@ -85,8 +85,10 @@ export function resolveMissing(names: string[], host: HostLocations, aptCache?: 
   }
   const out: DebRef[] = [];
   for (const line of r.stdout.split('\n')) {
-    const m = /^'([^']+)' (\S+)_(\S+)_(\S+)\.deb \d+ (\S+)/.exec(line);
-    if (m) out.push({ name: m[2], version: m[3].replace(/%3a/gi, ':'), arch: m[4], uri: m[1], hash: m[5] });
+    // The trailing checksum is absent for some archives (seen for Debian's security suite):
+    // the expected SHA256 then comes from the archive index instead.
+    const m = /^'([^']+)' (\S+)_(\S+)_(\S+)\.deb \d+ ?(\S*)/.exec(line);
+    if (m) out.push({ name: m[2], version: m[3].replace(/%3a/gi, ':'), arch: m[4], uri: m[1], hash: m[5] || undefined });
   }
   return out;
 }

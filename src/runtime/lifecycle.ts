@@ -74,6 +74,9 @@ function startTimeout(c: ContainerRef, opts: StartOptions): number {
 
 function failure(name: string, paths: StatePaths, reason: string): RuntimeError {
   const tail = consoleTail(paths, name);
+  if (/Failed to create inotify object: Too many open files/.test(tail)) {
+    reason += ' (the host ran out of inotify instances: raise the sysctl fs.inotify.max_user_instances)';
+  }
   return new RuntimeError(
     `failed to start container '${name}': ${reason}` +
       (tail ? `\nlast lines of its console (${consoleLog(paths, name)}):\n${tail}` : ''),

@@ -98,6 +98,7 @@ test('floats: generated values vs nix-instantiate', (t) => {
     else if (k < 0.5) x = rnd() * Math.pow(10, Math.floor(rnd() * 40 - 20));
     else if (k < 0.6) x = (Math.floor(rnd() * 2e6) + 0.5) / 1e6;
     else if (k < 0.7) x = Math.floor(rnd() * 1e7) + 0.5;
+    else if (k < 0.8) x = Math.floor(rnd() * 1e16) / 128; // exact %f ties
     else x = rnd() * Math.pow(10, Math.floor(rnd() * 600 - 300));
     if (rnd() < 0.3) x = -x;
     if (x !== 0 && Math.abs(x) < 2.2250738585072014e-308) continue; // subnormal literals are rejected by Nix

@@ -1,0 +1,64 @@
+// `nixos-container eval` end to end (spawns bin/nixos-container): output formats, flags,
+// autoargs, errors and exit codes, deep recursion handled by the big-stack worker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const cli = path.join(repoRoot, 'bin', 'nixos-container');
+
+function run(args: string[], input?: string, cwd?: string) {
+  const r = spawnSync(process.execPath, [cli, 'eval', ...args], { encoding: 'utf8', input, cwd, timeout: 120000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('eval -E prints like nix-instantiate --eval', () => {
+  assert.deepEqual(run(['-E', '1 + 2']), { code: 0, stdout: '3\n', stderr: '' });
+  assert.equal(run(['--strict', '-E', '{ b = [ 1 "x" ]; a = null; }']).stdout, '{ a = null; b = [ 1 "x" ]; }\n');
+  assert.equal(run(['--eval', '--strict', '--json', '-E', '{ b = [ 1 2.5 ]; a = "é"; }']).stdout, '{"a":"é","b":[1,2.5]}\n');
+  const xml = run(['--xml', '--no-location', '--strict', '-E', '{ a = 1; }']).stdout;
+  assert.equal(xml, `<?xml version='1.0' encoding='utf-8'?>\n<expr>\n  <attrs>\n    <attr name="a">\n      <int value="1" />\n    </attr>\n  </attrs>\n</expr>\n`);
+  assert.equal(run(['-'], '[ 1 2 ]\n').stdout, '[ 1 2 ]\n');
+});
+
+test('eval FILE with -A, --arg, --argstr and autoargs', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixcli-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'f.nix'), '{ x ? 1, y, s ? "d" }: { sum = x + y; inherit s; list = [ 10 20 ]; }');
+  const f = path.join(dir, 'f.nix');
+  assert.equal(run([f, '--arg', 'y', '41', '-A', 'sum']).stdout, '42\n');
+  assert.equal(run([f, '--arg', 'y', '1', '--argstr', 's', 'hi', '-A', 's']).stdout, '"hi"\n');
+  assert.equal(run([f, '--arg', 'y', '1', '-A', 'list.1']).stdout, '20\n');
+  const missing = run([f]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /cannot evaluate a function that has an argument without a value \('y'\)/);
+  assert.equal(run(['default.nix'], undefined, dir).code, 1);
+});
+
+test('errors: message, position, exit code 1', () => {
+  const r = run(['-E', 'let a = { foo = 1; }; in a.fo']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^error: attribute 'fo' missing Did you mean 'foo'\?/);
+  assert.match(r.stderr, /at «string»:1:26:/);
+  const p = run(['--parse', '-E', '{ a = ; }']);
+  assert.equal(p.code, 1);
+  assert.match(p.stderr, /syntax error/);
+  assert.equal(run(['--parse', '-E', 'x: x + 1']).code, 0);
+  assert.equal(run(['--bogus-flag']).code, 1);
+});
+
+test('deep recursion runs (big-stack worker) instead of crashing', () => {
+  const r = run(['-E', 'let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000']);
+  assert.equal(r.stdout, '100000\n');
+  assert.equal(r.code, 0);
+});
+
+test('trace goes to stderr', () => {
+  const r = run(['-E', 'builtins.trace "hello" 1']);
+  assert.equal(r.stdout, '1\n');
+  assert.equal(r.stderr, 'trace: hello\n');
+});
