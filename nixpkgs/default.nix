@@ -18,7 +18,7 @@ let
     if host != null
     then import ./pkgs/host-builders.nix { inherit lib host; }
     else import ./pkgs/fallback.nix { inherit lib system; };
-  base = builders.packages // builders.builders // {
+  extras = builders.builders // {
     inherit lib system config;
     path = ./.;
     runtimeShell = "/bin/bash";
@@ -28,6 +28,8 @@ let
     formats = import ./pkgs/formats.nix { inherit lib; inherit (builders.builders) writeText; };
     hostPackagesAvailable = host != null;
   };
-  applyOverlay = self: super: overlay: super // overlay self super;
+  # With the host, its package set is built in one pass on the host side (tens of thousands of
+  # names: a `//` here would copy them all); extras win over package names.
+  base = if host != null then host.packageSet extras else builders.packages // extras;
   final = lib.foldl (acc: o: acc // o final acc) base overlays;
 in final

@@ -1,4 +1,4 @@
-# Package set backed by the system layer's host object (see ../default.nix).
+# Builders backed by the system layer's host object (see ../default.nix).
 #
 # Host primops (all take an attribute set; results are store path strings with context):
 #   host.writeTextFile { name; text; executable; destination; }
@@ -6,24 +6,14 @@
 #                                                 evaluation time, without network; $out is
 #                                                 the directory or file to create
 #   host.symlinkJoin { name; paths; }
-#   host.packages                                  lazy set: attribute -> package info
-#                                                 { pname; version; description; realize }
+#   host.packageSet EXTRAS                         every host package (derivation-like values
+#                                                 whose outPath realizes the package) + EXTRAS
 { lib, host }:
 let
-  mkPackage = attr: info: {
-    type = "derivation";
-    name = "${info.pname}-${info.version}";
-    inherit (info) pname version;
-    outPath = host.realize attr;
-    outputs = [ "out" ];
-    meta = { inherit (info) description; mainProgram = info.pname; };
-    passthru = { };
-  } // { out = mkPackage attr info; bin = mkPackage attr info; };
   writeTextFile = { name, text, executable ? false, destination ? "", checkPhase ? "", ... }:
     let out = host.writeTextFile { inherit name text executable destination; };
     in { type = "derivation"; inherit name; outPath = out; outputs = [ "out" ]; passthru = { }; };
-in rec {
-  packages = builtins.mapAttrs mkPackage host.packages;
+in {
   builders = import ./trivial-builders.nix {
     inherit lib writeTextFile;
     runCommandRaw = name: env: script:

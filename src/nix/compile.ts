@@ -718,7 +718,11 @@ function fnDesc(lam: Lambda): string {
 export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   if (y.size === 0) return x;
   if (x.size === 0) return y;
-  if (y.size <= 8 && x.size >= 16 && x.depth < 12) return NixAttrs.layered(x, y);
+  if (y.size <= 8 && x.size >= 16) {
+    const r = NixAttrs.layered(x, y);
+    if (x.depth >= 12) void r.m; // flatten the chain now (a single copy)
+    return r;
+  }
   const m = new Map(x.m);
   for (const [k, v] of y.m) m.set(k, v);
   const r = new NixAttrs(m);

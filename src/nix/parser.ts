@@ -31,9 +31,31 @@ const RE_SPATH = /<[a-zA-Z0-9._\-+]+(?:\/[a-zA-Z0-9._\-+]+)*>/y;
 const RE_URI = /[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+/y;
 const RE_PATH_CHARS = /[a-zA-Z0-9._\-+/]+/y;
 
-const OPS3 = ['...'];
 const OPS2 = ['${', '==', '!=', '<=', '>=', '&&', '||', '->', '//', '++', "''"];
 const OPS1 = '"<>+-*/!?@:;,=.()[]{}';
+const OPS2_SET = new Set(OPS2);
+
+/** Cheap pre-check: a '/' occurs in the run of path characters starting at i. */
+function mayBePath(s: string, i: number): boolean {
+  for (let j = i; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 47) return true;
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 43;
+    if (!ok) return false;
+  }
+  return false;
+}
+
+/** Cheap pre-check: scheme characters followed by ':' and a URI character. */
+function mayBeUri(s: string, i: number): boolean {
+  for (let j = i; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 58) return j + 1 < s.length && /[a-zA-Z0-9%/?:@&=+$,\-_.!~*']/.test(s[j + 1]);
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43;
+    if (!ok) return false;
+  }
+  return false;
+}
 
 function matchAt(re: RegExp, s: string, i: number): number {
   re.lastIndex = i;
@@ -72,15 +94,7 @@ class Parser {
   // ------------------------------------------------------------------ positions & errors
 
   posAt(offset: number): Pos {
-    const ls = this.lineStarts;
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { src: this.src, line: lo + 1, col: offset - ls[lo] + 1 };
+    return new LazyPos(this.src, offset, this.lineStarts);
   }
 
   fail(msg: string, offset: number): never {
@@ -112,43 +126,84 @@ class Parser {
     this.i = i;
   }
 
+  private lexCache = new Map<number, Token & { next: number }>();
+  private inLookahead = false;
+
   private lex(): Token {
+    const at = this.i;
+    if (this.lexCache.size) {
+      const c0 = this.lexCache.get(at);
+      if (c0 !== undefined) {
+        this.lexCache.delete(at);
+        this.i = c0.next;
+        return c0;
+      }
+    }
+    const tok = this.lex1() as Token & { next: number };
+    tok.next = this.i;
+    // only tokens seen during lookahead are remembered (they will be lexed again)
+    if (this.inLookahead && tok.t !== '"' && tok.t !== "''") this.lexCache.set(at, tok);
+    return tok;
+  }
+
+  private lex1(): Token {
     this.skipWs();
     const t = this.text;
     const i = this.i;
     if (i >= t.length) return { t: 'eof', s: '', start: i, end: i };
+    const cc = t.charCodeAt(i);
+    const isAlpha = (cc >= 65 && cc <= 90) || (cc >= 97 && cc <= 122);
+    const isDigit = cc >= 48 && cc <= 57;
+    // fast path: identifiers / keywords not followed by path or URI characters
+    if (isAlpha || cc === 95) {
+      let j = i + 1;
+      for (; j < t.length; j++) {
+        const d = t.charCodeAt(j);
+        if (!((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95 || d === 39 || d === 45)) break;
+      }
+      const d = t.charCodeAt(j);
+      if (d !== 47 && d !== 58 && d !== 46 && d !== 43) {
+        const s = t.slice(i, j);
+        this.i = j;
+        return { t: KEYWORDS.has(s) ? (s as Tok) : 'id', s, start: i, end: j };
+      }
+    }
     const c = t[i];
     // candidates with longest match
     let best: Tok | null = null;
     let bestLen = 0;
-    const cand = (tok: Tok, len: number) => {
-      if (len > bestLen) {
-        best = tok;
-        bestLen = len;
-      }
-    };
-    const cc = t.charCodeAt(i);
-    const isAlpha = (cc >= 65 && cc <= 90) || (cc >= 97 && cc <= 122);
-    const isDigit = cc >= 48 && cc <= 57;
-    if (isAlpha || c === '_') cand('id', matchAt(RE_ID, t, i));
-    if (isDigit) cand('int', matchAt(RE_INT, t, i));
-    if (isDigit || c === '.') cand('float', matchAt(RE_FLOAT, t, i));
-    if (isAlpha || isDigit || c === '.' || c === '_' || c === '-' || c === '+' || c === '/') {
+    let l: number;
+    if (isAlpha || cc === 95) {
+      l = matchAt(RE_ID, t, i);
+      if (l > bestLen) (best = 'id'), (bestLen = l);
+    }
+    if (isDigit) {
+      l = matchAt(RE_INT, t, i);
+      if (l > bestLen) (best = 'int'), (bestLen = l);
+    }
+    if (isDigit || cc === 46) {
+      l = matchAt(RE_FLOAT, t, i);
+      if (l > bestLen) (best = 'float'), (bestLen = l);
+    }
+    if ((isAlpha || isDigit || cc === 46 || cc === 95 || cc === 45 || cc === 43 || cc === 47) && mayBePath(t, i)) {
       const seg = matchAt(RE_PATH_SEG_INTERP, t, i);
-      if (seg) cand('pathstart', seg);
+      if (seg > bestLen) (best = 'pathstart'), (bestLen = seg);
       const pl = matchAt(RE_PATH, t, i);
-      if (pl) {
-        if (t.startsWith('${', i + pl)) cand('pathstart', pl);
-        else cand('path', pl);
-      }
+      if (pl > bestLen) (best = t.startsWith('${', i + pl) ? 'pathstart' : 'path'), (bestLen = pl);
     }
     if (c === '~') {
-      if (t.startsWith('~/${', i)) cand('hpathstart', 2);
+      if (t.startsWith('~/${', i) && 2 > bestLen) (best = 'hpathstart'), (bestLen = 2);
       const hl = matchAt(RE_HPATH, t, i);
-      if (hl) cand(t.startsWith('${', i + hl) ? 'hpathstart' : 'hpath', hl);
+      if (hl > bestLen) (best = t.startsWith('${', i + hl) ? 'hpathstart' : 'hpath'), (bestLen = hl);
     }
-    if (c === '<') cand('spath', matchAt(RE_SPATH, t, i));
-    if (isAlpha) cand('uri', matchAt(RE_URI, t, i));
+    if (c === '<') {
+      l = matchAt(RE_SPATH, t, i);
+      if (l > bestLen) (best = 'spath'), (bestLen = l);
+    }
+    if (isAlpha && mayBeUri(t, i)) {
+      l = matchAt(RE_URI, t, i);
+      if (l > bestLen) (best = 'uri'), (bestLen = l);
+    }
     if (best !== null) {
       let tok: Tok = best;
       const s = t.substr(i, bestLen);
@@ -156,13 +211,12 @@ class Parser {
       this.i = i + bestLen;
       return { t: tok, s, start: i, end: this.i };
     }
-    for (const op of OPS3)
-      if (t.startsWith(op, i)) {
-        this.i = i + 3;
-        return { t: op as Tok, s: op, start: i, end: i + 3 };
-      }
+    if (t.startsWith('...', i)) {
+      this.i = i + 3;
+      return { t: '...', s: '...', start: i, end: i + 3 };
+    }
     const two = t.substr(i, 2);
-    if (OPS2.includes(two)) {
+    if (OPS2_SET.has(two)) {
       this.i = i + 2;
       return { t: two as Tok, s: two, start: i, end: i + 2 };
     }
@@ -194,14 +248,17 @@ class Parser {
   lookahead(k: number): Token {
     const saveI = this.i;
     const savePeek = this.peeked;
+    this.inLookahead = true;
     let tok = this.peek();
     this.peeked = null;
     for (let j = 0; j < k; j++) {
       if (tok.t === '"' || tok.t === "''" || tok.t === 'eof') break;
       tok = this.lex();
     }
+    this.inLookahead = false;
     this.i = saveI;
     this.peeked = savePeek;
+    if (this.lexCache.size > 64) this.lexCache.clear();
     return tok;
   }
 
@@ -1055,6 +1112,33 @@ class Parser {
     } else {
       cur.dyn.push({ key: last.e, value, pos });
     }
+  }
+}
+
+/** Position whose line/column are computed on first use (most are never shown). */
+class LazyPos implements Pos {
+  private _line = 0;
+  private _col = 0;
+  constructor(public readonly src: Source, private readonly offset: number, private readonly ls: number[]) {}
+  private compute(): void {
+    const ls = this.ls;
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ls[mid] <= this.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    this._line = lo + 1;
+    this._col = this.offset - ls[lo] + 1;
+  }
+  get line(): number {
+    if (this._line === 0) this.compute();
+    return this._line;
+  }
+  get col(): number {
+    if (this._line === 0) this.compute();
+    return this._col;
   }
 }
 

@@ -51,6 +51,9 @@ interface Compiled {
   srcNoStart: string;
   /** Cache of "match of length >= K" sticky regexes. */
   longer: Map<string, RegExp>;
+  /** libstdc++-exact backtracking matcher, for patterns with repeated groups (whose
+   *  captures/empty iterations JS handles differently); null when JS agrees. */
+  exact: ExactMatcher | null;
 }
 
 const CLASS_SETS: Record<string, string> = {
@@ -88,6 +91,15 @@ function lit(ch: string): string {
 
 const REPEAT_LIMIT = 100000;
 
+/** Parsed pattern, for the exact (libstdc++-like) backtracking matcher. */
+export type RxNode =
+  | { t: 'char'; src: string }
+  | { t: 'bol' }
+  | { t: 'eol' }
+  | { t: 'group'; idx: number; body: RxNode }
+  | { t: 'alt'; branches: RxNode[][] }
+  | { t: 'rep'; body: RxNode; min: number; max: number }; // max = Infinity when open
+
 class Translator {
   private i = 0;
   groups = 0;
@@ -108,14 +120,21 @@ class Translator {
   /** Fixed match length of the node parsed last (null = variable). */
   private lastLen: number | null = 0;
 
+  /** AST of the node parsed last. */
+  lastNode: RxNode = { t: 'alt', branches: [[]] };
+  private lastSeq: RxNode[] = [];
+
   private alternation(depth: number): string {
     const branches: string[] = [this.branch(depth)];
     const lens: (number | null)[] = [this.lastLen];
+    const seqs: RxNode[][] = [this.lastSeq];
     while (this.i < this.p.length && this.p[this.i] === '|') {
       this.i++;
       branches.push(this.branch(depth));
       lens.push(this.lastLen);
+      seqs.push(this.lastSeq);
     }
+    this.lastNode = { t: 'alt', branches: seqs };
     if (lens.length === 1) {
       this.lastLen = lens[0];
     } else {
@@ -131,6 +150,7 @@ class Translator {
   private branch(depth: number): string {
     let out = '';
     let total: number | null = 0;
+    const seq: RxNode[] = [];
     const p = this.p;
     while (this.i < p.length) {
       const c = p[this.i];
@@ -142,11 +162,13 @@ class Translator {
       let atom: string;
       let isAnchor = false;
       let atomLen: number | null = 1;
+      let node: RxNode | null = null;
       switch (c) {
         case '(': {
           this.i++;
-          this.groups++;
+          const idx = ++this.groups;
           const inner = this.alternation(depth + 1);
+          node = { t: 'group', idx, body: this.lastNode };
           if (this.i >= p.length || p[this.i] !== ')') this.fail();
           this.i++;
           atom = '(' + inner + ')';
@@ -162,12 +184,14 @@ class Translator {
         case '^':
           this.i++;
           atom = this.startAnchor;
+          node = { t: 'bol' };
           atomLen = 0;
           isAnchor = true;
           break;
         case '$':
           this.i++;
           atom = '$';
+          node = { t: 'eol' };
           atomLen = 0;
           isAnchor = true;
           break;
@@ -200,15 +224,22 @@ class Translator {
         } else break;
         if (isAnchor) this.fail(); // libstdc++: assertions cannot be repeated
         if (quantified) atom = '(?:' + atom + ')';
+        if (node === null) node = { t: 'char', src: atom };
+        const mm = /^\{(\d+)(,?)(\d*)\}$/.exec(qs);
+        const qmin = qs === '+' ? 1 : mm ? parseInt(mm[1], 10) : 0;
+        const qmax = qs === '?' ? 1 : qs === '*' || qs === '+' ? Infinity : mm![2] === '' ? qmin : mm![3] === '' ? Infinity : parseInt(mm![3], 10);
+        node = { t: 'rep', body: node, min: qmin, max: qmax };
         atom += qs;
         const exact = /^\{(\d+)\}$/.exec(qs);
         if (atomLen !== 0) atomLen = exact && atomLen !== null ? atomLen * parseInt(exact[1], 10) : null;
         quantified = true;
       }
       out += atom;
+      seq.push(node ?? { t: 'char', src: atom });
       total = total === null || atomLen === null ? null : total + atomLen;
     }
     this.lastLen = total;
+    this.lastSeq = seq;
     return out;
   }
 
@@ -328,6 +359,7 @@ function compile(pattern: string): Compiled {
       ambiguous: t.ambiguous,
       srcNoStart: t.ambiguous && pattern.includes('^') ? new Translator(pattern, '(?!)').translate() : src,
       longer: new Map(),
+      exact: hasRepeatedGroup(t.lastNode, false) ? new ExactMatcher(t.lastNode, t.groups) : null,
     };
   } catch (e) {
     if (e instanceof PosixRegexError) result = e;
@@ -364,6 +396,10 @@ function groupsOf(m: RegExpExecArray, n: number): (string | null)[] {
  *  (null for groups that did not participate). */
 export function nixMatch(pattern: string, s: string): (string | null)[] | null {
   const c = compile(pattern);
+  if (c.exact !== null && s.length <= EXACT_MAX_LEN) {
+    const r = c.exact.run(s, 0, true, false, false);
+    if (r !== 'overflow') return r === null ? null : capsOf(s, r.caps);
+  }
   const m = c.full.exec(s);
   if (m === null) return null;
   return groupsOf(m, c.groups);
@@ -394,7 +430,34 @@ export function nixSplit(pattern: string, s: string): (string | (string | null)[
   let prevEnd = 0;
   let searchFrom = 0;
   const len = s.length;
+  let exact = c.exact !== null && len <= EXACT_MAX_LEN;
   while (searchFrom <= len) {
+    if (exact) {
+      // libstdc++-exact search: first attempt at 0 may use '^'; later ones may not
+      const r = exactSearch(c.exact!, s, searchFrom, searchFrom > 0 || out.length > 0);
+      if (r === 'overflow') {
+        exact = false;
+        continue;
+      }
+      if (r === null) break;
+      out.push(s.slice(prevEnd, r.start));
+      out.push(capsOf(s, r.caps));
+      prevEnd = r.end;
+      if (r.end === r.start) {
+        if (r.start >= len) break;
+        // std::regex_iterator: retry here for a non-empty match, else one byte further
+        const again = c.exact!.run(s, r.start, false, true, true);
+        if (again !== null && again !== 'overflow') {
+          out.push(s.slice(prevEnd, r.start));
+          out.push(capsOf(s, again.caps));
+          prevEnd = again.end;
+          searchFrom = again.end;
+          continue;
+        }
+        searchFrom = r.start + 1;
+      } else searchFrom = r.end;
+      continue;
+    }
     re.lastIndex = searchFrom;
     let m = re.exec(s);
     if (m === null) break;
@@ -421,5 +484,220 @@ export function nixSplit(pattern: string, s: string): (string | (string | null)[
     }
   }
   out.push(s.slice(prevEnd));
+  return out;
+}
+
+// ---------------------------------------------------------------- exact engine
+//
+// A backtracking matcher with the search order of libstdc++'s DFS executor in POSIX mode
+// (behaviour reproduced from observation, see the differential tests): greedy repeats that
+// stop trying fewer iterations once any match was found; alternations that try every
+// branch and keep the longest overall match (the first one on ties); captures that are not
+// reset between iterations; a repeat body may be entered twice at the same position
+// (one extra empty iteration). It recurses per character, so it is only used for patterns
+// with repeated groups and inputs up to EXACT_MAX_LEN bytes; deeper inputs fall back to JS.
+
+const EXACT_MAX_LEN = 2000;
+
+function hasRepeatedGroup(n: RxNode, inRep: boolean): boolean {
+  switch (n.t) {
+    case 'group': return inRep || hasRepeatedGroup(n.body, inRep);
+    case 'alt': return n.branches.some((b) => b.some((x) => hasRepeatedGroup(x, inRep)));
+    case 'rep': return hasRepeatedGroup(n.body, true);
+    default: return false;
+  }
+}
+
+type Cont = (pos: number) => void;
+
+interface ExactState {
+  s: string;
+  len: number;
+  start: number;
+  exactMode: boolean;
+  notNull: boolean;
+  prevAvail: boolean;
+  hasSol: boolean;
+  solPos: number;
+  capStart: Int32Array;
+  capEnd: Int32Array;
+  capOk: Uint8Array;
+  result: Int32Array | null;
+}
+
+class ExactMatcher {
+  private readonly st: ExactState;
+  private readonly entry: Cont;
+
+  constructor(root: RxNode, private readonly groups: number) {
+    const st: ExactState = {
+      s: '', len: 0, start: 0, exactMode: true, notNull: false, prevAvail: false, hasSol: false, solPos: -1,
+      capStart: new Int32Array(groups + 1), capEnd: new Int32Array(groups + 1), capOk: new Uint8Array(groups + 1), result: null,
+    };
+    this.st = st;
+    const accept: Cont = (pos) => {
+      st.hasSol = st.exactMode ? pos === st.len : true;
+      if (st.notNull && pos === st.start) st.hasSol = false;
+      if (st.hasSol && (st.solPos < 0 || st.solPos < pos)) {
+        st.solPos = pos;
+        const r = new Int32Array(2 * (groups + 1));
+        for (let g = 1; g <= groups; g++) {
+          r[2 * g] = st.capOk[g] ? st.capStart[g] : -1;
+          r[2 * g + 1] = st.capOk[g] ? st.capEnd[g] : -1;
+        }
+        st.result = r;
+      }
+    };
+    this.entry = this.node(root, accept);
+  }
+
+  private seq(nodes: RxNode[], k: Cont): Cont {
+    let c = k;
+    for (let i = nodes.length - 1; i >= 0; i--) c = this.node(nodes[i], c);
+    return c;
+  }
+
+  private node(n: RxNode, k: Cont): Cont {
+    const st = this.st;
+    switch (n.t) {
+      case 'char': {
+        const re = new RegExp('^(?:' + n.src + ')$');
+        const table = new Uint8Array(256);
+        for (let c = 0; c < 256; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+        return (pos) => {
+          if (pos >= st.len) return;
+          const c = st.s.charCodeAt(pos);
+          if (c < 256 ? table[c] === 1 : re.test(st.s[pos])) k(pos + 1);
+        };
+      }
+      case 'bol':
+        return (pos) => {
+          if (pos === 0 && pos === st.start && !st.prevAvail) k(pos);
+        };
+      case 'eol':
+        return (pos) => {
+          if (pos === st.len) k(pos);
+        };
+      case 'group': {
+        const g = n.idx;
+        const end: Cont = (pos) => {
+          const be = st.capEnd[g];
+          const bo = st.capOk[g];
+          st.capEnd[g] = pos;
+          st.capOk[g] = 1;
+          k(pos);
+          st.capEnd[g] = be;
+          st.capOk[g] = bo;
+        };
+        const body = this.node(n.body, end);
+        return (pos) => {
+          const bs = st.capStart[g];
+          st.capStart[g] = pos;
+          body(pos);
+          st.capStart[g] = bs;
+        };
+      }
+      case 'alt': {
+        const fns = n.branches.map((b) => this.seq(b, k));
+        if (fns.length === 1) return fns[0];
+        return (pos) => {
+          fns[0](pos);
+          for (let i = 1; i < fns.length; i++) {
+            const had = st.hasSol;
+            st.hasSol = false;
+            fns[i](pos);
+            st.hasSol = st.hasSol || had;
+          }
+        };
+      }
+      case 'rep': {
+        // min mandatory copies, then a loop (max = Infinity) or (max - min) nested optionals
+        let tail: Cont;
+        if (n.max === Infinity) tail = this.loop(n.body, k, true);
+        else {
+          tail = k;
+          for (let i = 0; i < n.max - n.min; i++) tail = this.loop(n.body, tail, false, k);
+        }
+        let c = tail;
+        for (let i = 0; i < n.min; i++) c = this.node(n.body, c);
+        return c;
+      }
+    }
+  }
+
+  /** A greedy repeat state: try the body (again), then, if nothing matched yet, go on.
+   *  `looping`: the body returns to this state; otherwise it continues with `more` and the
+   *  "fewer" exit goes to `exit` (libstdc++'s common end of a {n,m} chain). */
+  private loop(body: RxNode, more: Cont, looping: boolean, exit: Cont = more): Cont {
+    const st = this.st;
+    let countPos = -1;
+    let count = 0;
+    let self: Cont = () => undefined;
+    const bodyFn = this.node(body, looping ? (pos) => self(pos) : more);
+    const next = looping ? more : exit;
+    self = (pos) => {
+      if (count === 0 || countPos !== pos) {
+        const bp = countPos;
+        const bc = count;
+        countPos = pos;
+        count = 1;
+        bodyFn(pos);
+        countPos = bp;
+        count = bc;
+      } else if (count < 2) {
+        count++;
+        bodyFn(pos);
+        count--;
+      }
+      if (!st.hasSol) next(pos);
+    };
+    return self;
+  }
+
+  /** One attempt at `start`: `exactMode` = must end at the string end (regex_match);
+   *  `notNull`/`prevAvail` as std::regex match flags. Returns end and captures, null, or
+   *  'overflow' when the input is too deep for the JS stack. */
+  run(s: string, start: number, exactMode: boolean, notNull: boolean, prevAvail: boolean):
+    { end: number; caps: Int32Array } | null | 'overflow' {
+    const st = this.st;
+    st.s = s;
+    st.len = s.length;
+    st.start = start;
+    st.exactMode = exactMode;
+    st.notNull = notNull;
+    st.prevAvail = prevAvail;
+    st.hasSol = false;
+    st.solPos = -1;
+    st.result = null;
+    st.capOk.fill(0);
+    st.capStart.fill(-1);
+    st.capEnd.fill(-1);
+    try {
+      this.entry(start);
+    } catch (e) {
+      if (e instanceof RangeError) return 'overflow';
+      throw e;
+    } finally {
+      st.s = '';
+    }
+    if (st.solPos < 0 || st.result === null) return null;
+    return { end: st.solPos, caps: st.result };
+  }
+}
+
+function exactSearch(m: ExactMatcher, s: string, from: number, prevAvail: boolean):
+  { start: number; end: number; caps: Int32Array } | null | 'overflow' {
+  for (let p = from; p <= s.length; p++) {
+    const r = m.run(s, p, false, false, prevAvail || p > from);
+    if (r === 'overflow') return r;
+    if (r !== null) return { start: p, end: r.end, caps: r.caps };
+  }
+  return null;
+}
+
+function capsOf(s: string, caps: Int32Array): (string | null)[] {
+  const n = caps.length / 2 - 1;
+  const out: (string | null)[] = new Array(n);
+  for (let g = 1; g <= n; g++) out[g - 1] = caps[2 * g] < 0 ? null : s.slice(caps[2 * g], caps[2 * g + 1]);
   return out;
 }

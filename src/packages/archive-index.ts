@@ -5,7 +5,8 @@
 // and changes whenever the host installs something: it is parsed on every load.
 import * as fs from 'fs';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
+import * as os from 'os';
+import { execFileSync, spawnSync } from 'child_process';
 import { compareDebVersions } from './debversion';
 
 export interface ArchiveEntry {
@@ -75,11 +76,18 @@ export function packageListFiles(listsDir: string): string[] {
 
 function readListFile(file: string): string {
   if (file.endsWith('_Packages')) return fs.readFileSync(file, 'utf8');
-  // apt-helper knows every compression apt may have stored the list with.
-  return execFileSync('/usr/lib/apt/apt-helper', ['cat-file', file], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
+  // apt-helper knows every compression apt may have stored the list with. Its output goes
+  // straight to a temporary file: reading 50 MB through a pipe into node is far slower.
+  const tmp = path.join(os.tmpdir(), `nc-list-${process.pid}-${Date.now()}`);
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    const r = spawnSync('/usr/lib/apt/apt-helper', ['cat-file', file], { stdio: ['ignore', fd, 'pipe'] });
+    if (r.status !== 0) throw new Error(`apt-helper cat-file ${file} failed: ${String(r.stderr ?? r.error).trim()}`);
+    return fs.readFileSync(tmp, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** Calls fn with each stanza's fields we care about (first line of multi-line fields). */
@@ -108,30 +116,48 @@ function forEachStanza(text: string, wanted: Set<string>, fn: (f: Map<string, st
   if (fields.size) fn(fields);
 }
 
-const ARCHIVE_FIELDS = new Set(['Package', 'Version', 'Architecture', 'Description', 'Filename', 'SHA256', 'Size']);
 const STATUS_FIELDS = new Set(['Package', 'Version', 'Architecture', 'Description', 'Status']);
+
+/** The value of a single-line field (the first line of a multi-line one) in a stanza. */
+function fieldOf(text: string, start: number, end: number, key: string): string | undefined {
+  // A field starts the stanza or a line: look for "\nKey: " inside [start, end).
+  let at: number;
+  if (text.startsWith(`${key}:`, start)) at = start;
+  else {
+    at = text.indexOf(`\n${key}:`, start);
+    if (at < 0 || at >= end) return undefined;
+    at += 1;
+  }
+  let eol = text.indexOf('\n', at);
+  if (eol < 0 || eol > end) eol = end;
+  return text.slice(at + key.length + 1, eol).trim();
+}
 
 function parseArchive(files: string[], arch: string): Map<string, ArchiveEntry> {
   const out = new Map<string, ArchiveEntry>();
   for (const file of files) {
     const text = readListFile(file);
-    forEachStanza(text, ARCHIVE_FIELDS, (f) => {
-      const name = f.get('Package');
-      const version = f.get('Version');
-      const a = f.get('Architecture') ?? '';
-      if (!name || !version || (a !== arch && a !== 'all')) return;
-      const prev = out.get(name);
-      if (prev && compareDebVersions(prev.version, version) >= 0) return;
-      out.set(name, {
-        name,
-        version,
-        arch: a,
-        description: f.get('Description') ?? '',
-        filename: f.get('Filename') ?? '',
-        sha256: f.get('SHA256') ?? '',
-        size: Number(f.get('Size') ?? 0),
-      });
-    });
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n\n', start);
+      if (end < 0) end = text.length;
+      const a = fieldOf(text, start, end, 'Architecture') ?? '';
+      const name = a === arch || a === 'all' ? fieldOf(text, start, end, 'Package') : undefined;
+      const version = name ? fieldOf(text, start, end, 'Version') : undefined;
+      const prev = name ? out.get(name) : undefined;
+      if (name && version && !(prev && compareDebVersions(prev.version, version) >= 0)) {
+        out.set(name, {
+          name,
+          version,
+          arch: a,
+          description: fieldOf(text, start, end, 'Description') ?? '',
+          filename: fieldOf(text, start, end, 'Filename') ?? '',
+          sha256: fieldOf(text, start, end, 'SHA256') ?? '',
+          size: Number(fieldOf(text, start, end, 'Size') ?? 0),
+        });
+      }
+      start = end + 2;
+    }
   }
   return out;
 }

@@ -4,11 +4,12 @@
 //
 //   const src = new PackageSource(paths);
 //   src.lookup('jq')    -> PackageInfo (no download)
-//   src.realize('jq')   -> { outPath: <store>/<hash>-jq-1.6-2.1, usrLayers: [...] }
+//   src.realize('hello') -> { outPath: <store>/<hash>-hello-2.10-3, usrLayers: [<store>/<hash>-deb-hello-2.10-3-amd64] }
 //
 // A package the host has installed is used in place (its output only holds symlinks into
-// /usr). One it lacks is fetched with its missing dependencies by apt in download-only mode
-// and each .deb unpacked into its own read-only store path, a usr layer for containers.
+// /usr). One it lacks is fetched with its missing dependencies (apt resolves them against
+// the host's dpkg status without installing anything) and each .deb is unpacked into its own
+// read-only store path, a usr layer for containers.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { StatePaths } from '../state/paths';
@@ -65,6 +66,11 @@ export interface PackageSourceOptions {
   host?: Partial<HostLocations>;
   /** Progress of apt-get update when the lists are missing (default: stderr). */
   progress?: ProgressSink;
+  /**
+   * Where the archive index is cached (default: $NIXOS_CONTAINER_INDEX_CACHE, else
+   * paths.cacheDir). The index only depends on apt's lists, so test sandboxes may share one.
+   */
+  indexCacheDir?: string;
 }
 
 let distroNameCache: string | undefined;
@@ -125,7 +131,8 @@ export class PackageSource {
           );
         }
       }
-      this.archiveMap = loadArchive(this.host.listsDir, this.paths.cacheDir);
+      const indexDir = this.opts.indexCacheDir ?? (process.env.NIXOS_CONTAINER_INDEX_CACHE || this.paths.cacheDir);
+      this.archiveMap = loadArchive(this.host.listsDir, indexDir);
     }
     return this.archiveMap;
   }

@@ -5,6 +5,7 @@
 //  - Hosts with systemd: enable the unit from autoStartUnitText() (systemd-unit.ts), which
 //    runs the same start-all at boot.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { StatePaths } from '../state/paths';
 import type { ContainerConfig, ContainerRef } from './types';
@@ -38,8 +39,12 @@ export interface StartAllResult {
   failed: { name: string; error: string }[];
 }
 
-/** Starts every container whose NAME.conf says AUTO_START=1, all in parallel. */
-export async function startAll(paths: StatePaths, resolve?: (name: string) => ContainerRef | undefined): Promise<StartAllResult> {
+/** Starts every container whose NAME.conf says AUTO_START=1 (a few at a time). */
+export async function startAll(
+  paths: StatePaths,
+  resolve?: (name: string) => ContainerRef | undefined,
+  opts: { parallel?: number } = {},
+): Promise<StartAllResult> {
   const result: StartAllResult = { started: [], failed: [] };
   let files: string[] = [];
   try {
@@ -66,16 +71,22 @@ export async function startAll(paths: StatePaths, resolve?: (name: string) => Co
     }
     refs.push(ref);
   }
-  await Promise.all(
-    refs.map(async (r) => {
+  // Boots in parallel, but not all at once: dozens of systemd instances booting together on
+  // a small host thrash and time out. Two per CPU keeps the CPUs busy.
+  const limit = opts.parallel ?? Math.max(2, 2 * os.cpus().length);
+  let next = 0;
+  const worker = async () => {
+    while (next < refs.length) {
+      const r = refs[next++];
       try {
         await startContainer(r);
         result.started.push(r.name);
       } catch (e) {
         result.failed.push({ name: r.name, error: (e as Error).message });
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, refs.length) }, worker));
   result.started.sort();
   return result;
 }

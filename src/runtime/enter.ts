@@ -6,6 +6,7 @@
 // with -l reads /etc/profile), like `su -l`.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 
 export class NotRunningError extends Error {
   constructor(readonly container: string) {
@@ -63,16 +64,36 @@ export function rootLoginCommand(leader: number): EnterCommand {
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
-  const n = (require('os') as typeof import('os')).constants.signals[sig];
+  const n = os.constants.signals[sig];
   return typeof n === 'number' ? n : 1;
 }
 
-/** Runs argv with the caller's stdio; resolves to its exit status (128+N when killed by signal N). */
+/**
+ * Runs argv with the caller's stdio; resolves to its exit status (128+N when killed by signal
+ * N). While it runs, ^C/^\ (which the terminal sends to the whole foreground group, the
+ * command included) don't kill us first, and SIGTERM/SIGHUP are passed on, so the caller gets
+ * the command's real status.
+ */
 export function execInherit(argv: string[], env?: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const p = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env: env ?? process.env });
-    p.on('error', reject);
-    p.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal ?? 'SIGTERM')));
+    const ignore = () => {};
+    const forward = (sig: NodeJS.Signals) => () => p.kill(sig);
+    const handlers: [NodeJS.Signals, () => void][] = [
+      ['SIGINT', ignore], ['SIGQUIT', ignore], ['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')],
+    ];
+    for (const [sig, h] of handlers) process.on(sig, h);
+    const done = () => {
+      for (const [sig, h] of handlers) process.removeListener(sig, h);
+    };
+    p.on('error', (e) => {
+      done();
+      reject(e);
+    });
+    p.on('exit', (code, signal) => {
+      done();
+      resolve(code ?? 128 + signalNumber(signal ?? 'SIGTERM'));
+    });
   });
 }
 

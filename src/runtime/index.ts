@@ -13,7 +13,7 @@ export { RuntimeError } from './lifecycle';
 export { NotRunningError } from './enter';
 export {
   startContainer, stopContainer, terminateContainer, containerStatus, leaderPid, runInContainer, rootLogin, login,
-  switchContainer, removeNetworkLeftovers,
+  switchContainer, removeNetworkLeftovers, removeRuntimeState,
 } from './ops';
 export { autoStartUnitText, hostHasSystemd, unitName } from './systemd-unit';
 export { startAll, readConfFile } from './autostart';

@@ -74,7 +74,13 @@ function startTimeout(c: ContainerRef, opts: StartOptions): number {
 
 function failure(name: string, paths: StatePaths, reason: string): RuntimeError {
   const tail = consoleTail(paths, name);
-  if (/Failed to create inotify object: Too many open files/.test(tail)) {
+  let whole = '';
+  try {
+    whole = fs.readFileSync(consoleLog(paths, name), 'utf8');
+  } catch {
+    /* no log */
+  }
+  if (/Failed to create inotify object: Too many open files/.test(whole)) {
     reason += ' (the host ran out of inotify instances: raise the sysctl fs.inotify.max_user_instances)';
   }
   return new RuntimeError(
@@ -171,6 +177,30 @@ async function killContainer(paths: StatePaths, name: string): Promise<void> {
   await cleanupStale(paths, name);
 }
 
+/**
+ * Waits for nspawn to exit after a halt request. Seen with many containers stopping at once:
+ * the container has shut down (its init is gone, "Container X has been shut down" logged) but
+ * nspawn lingers in its own cleanup; after 3 s of that it is killed (nothing is left to lose).
+ */
+async function waitNspawn(rec: RuntimeRecord, timeoutMs: number, name: string): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  let initGoneAt: number | undefined;
+  while (isAlive(rec.nspawn)) {
+    const now = Date.now();
+    if (now > end) return false;
+    if (rec.leader && !isAlive(rec.leader)) {
+      initGoneAt ??= now;
+      if (now - initGoneAt > 3000) {
+        process.stderr.write(`container '${name}' has shut down but systemd-nspawn did not exit; killing it\n`);
+        signalPid(rec.nspawn!.pid, 'SIGKILL');
+        return waitGone(rec.nspawn!, 5000);
+      }
+    }
+    await sleep(25);
+  }
+  return true;
+}
+
 export interface StopOptions {
   /** Upstream TimeoutStopSec (systemd default 90 s). */
   timeoutMs?: number;
@@ -194,10 +224,10 @@ export async function supervisedStop(name: string, paths: StatePaths, opts: Stop
     if (!i.supervisor) signalPid(i.rec!.nspawn!.pid, 'SIGTERM');
     // If the halt request got lost (seen once under heavy load), ask the container's systemd
     // again directly: SIGRTMIN+3 (signal 37 with glibc) means "halt" to it.
-    let gone = await waitGone(i.rec!.nspawn!, Math.min(timeout, 10_000));
+    let gone = await waitNspawn(i.rec!, Math.min(timeout, 10_000), name);
     if (!gone && i.rec?.leader && isAlive(i.rec.leader)) {
       signalPid(i.rec.leader.pid, SIGRTMIN_3);
-      gone = await waitGone(i.rec!.nspawn!, Math.max(0, timeout - 10_000));
+      gone = await waitNspawn(i.rec!, Math.max(0, timeout - 10_000), name);
     }
     if (!gone) {
       process.stderr.write(

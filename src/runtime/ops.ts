@@ -1,11 +1,13 @@
 // The runtime operations, dispatching to the systemd-unit or the supervisor back end.
+import * as fs from 'fs';
 import type { StatePaths } from '../state/paths';
 import type { ContainerRef, ContainerState } from './types';
 import { loginIn, requireLeader, rootLoginIn, runIn } from './enter';
 import {
-  StartOptions, StopOptions, supervisedLeader, supervisedStart, supervisedStatus, supervisedStop, supervisedTerminate,
+  RuntimeError, StartOptions, StopOptions, supervisedLeader, supervisedStart, supervisedStatus, supervisedStop, supervisedTerminate,
 } from './lifecycle';
 import { removeLinks } from './network';
+import { runDirOf } from './state';
 import { hostHasSystemd, unitLeader, unitStart, unitStatus, unitStop, unitTerminate } from './systemd-unit';
 import { switchLive, SwitchReport } from './switch';
 
@@ -60,4 +62,10 @@ export async function switchContainer(c: ContainerRef, oldToplevel: string | und
 /** Removes veth links and other network leftovers of a container that is not running. */
 export function removeNetworkLeftovers(name: string): void {
   removeLinks(name);
+}
+
+/** For destroy: removes runDir/NAME (console log, records). Refuses while the container runs. */
+export function removeRuntimeState(name: string, paths: StatePaths): void {
+  if (leaderPid(name, paths) !== undefined) throw new RuntimeError(`container '${name}' is running; stop it first`);
+  fs.rmSync(runDirOf(paths, name), { recursive: true, force: true });
 }

@@ -70,6 +70,19 @@ async function waitForBoot(leader: number, alive: () => boolean): Promise<string
     if (exe.endsWith('/systemd') && fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) break;
     await sleep(15);
   }
+  // `is-system-running --wait` blocks until boot has finished. An answer that is not a final
+  // state (a bus timeout under heavy load, "starting", "unknown") is asked again; the client
+  // enforces the start timeout.
+  for (;;) {
+    const state = await isSystemRunning(leader);
+    if (!alive() || FINAL_STATES.has(state)) return state;
+    await sleep(200);
+  }
+}
+
+const FINAL_STATES = new Set(['running', 'degraded', 'maintenance', 'stopping']);
+
+function isSystemRunning(leader: number): Promise<string> {
   return new Promise((resolve) => {
     const p = spawn('nsenter', ['--all', '-t', String(leader), '--', '/usr/bin/systemctl', 'is-system-running', '--wait'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Evaluator,
+  NixAttrs,
+  forceAttrs,
   Value,
   attrNames,
   coerceToString,
@@ -14,12 +16,12 @@ import {
   forceString,
   getAttr,
   mkAttrs,
-  mkLazyAttrs,
   mkPrimop,
   mkThunk,
   mkStringWithContext,
   fromJS,
 } from '../nix';
+import { fromUtf8 } from '../nix/values';
 import { checkManifest } from './manifest';
 import { addSymlinkJoin, addTextFile, materialize, storePathFor } from './store';
 import { buildToplevel } from './toplevel';
@@ -127,22 +129,45 @@ export function makeHostValue(ev: Evaluator, ctx: HostContext): Value {
     return storePathValue(r.outPath);
   });
 
-  let packagesValue: Value | undefined;
-  const packages = () => {
-    if (!packagesValue) {
-      packagesValue = mkLazyAttrs(ctx.packages.names(), (attr) => {
-        const info = ctx.packages.lookup(attr);
-        const m = /^([^:]*:)?(.*)$/.exec(info?.version ?? 'unknown')!;
-        return fromJS({
-          pname: attr,
-          version: m[2],
-          description: info?.description ?? '',
-          debName: info?.debName ?? attr,
-        });
-      });
-    }
-    return packagesValue;
+  // One derivation-like value per package name, made on first access.
+  const packageValue = (attr: string): Value => {
+    const info = ctx.packages.lookup(attr);
+    const version = /^([^:]*:)?(.*)$/.exec(info?.version ?? 'unknown')![2];
+    let self: Value = null;
+    const entries: Record<string, Value> = {
+      type: fromJS('derivation'),
+      name: fromJS(`${attr}-${version}`),
+      pname: fromJS(attr),
+      version: fromJS(version),
+      outPath: mkThunk(() => {
+        const r = ctx.packages.realize(attr);
+        for (const l of r.usrLayers) if (!ctx.realizedLayers.includes(l)) ctx.realizedLayers.push(l);
+        return storePathValue(r.outPath);
+      }),
+      outputs: fromJS(['out']),
+      outputName: fromJS('out'),
+      meta: fromJS({ description: info?.description ?? '', mainProgram: attr, debianPackage: info?.debName ?? attr }),
+      passthru: fromJS({}),
+      out: mkThunk(() => self),
+      bin: mkThunk(() => self),
+    };
+    self = mkAttrs(entries);
+    return self;
   };
+
+  // packageSet EXTRAS: every host package (lazily) plus EXTRAS (builders, lib, ...), which win.
+  // Built here in one pass: a Nix `//` over tens of thousands of names costs far more.
+  let packageThunks: Map<string, Value> | undefined;
+  const packageSet = mkPrimop('packageSet', 1, ([extras]) => {
+    if (!packageThunks) {
+      packageThunks = new Map();
+      for (const name of ctx.packages.names()) packageThunks.set(fromUtf8(name), mkThunk(() => packageValue(name)));
+    }
+    const m = new Map(packageThunks);
+    const ex = forceAttrs(null, extras);
+    for (const k of ex.keys()) m.set(k, ex.get(k)!);
+    return new NixAttrs(m);
+  });
 
   const buildSystemPrimop = mkPrimop('buildSystem', 1, ([manifest]) => {
     const m = checkManifest(ev.toJS(manifest));
@@ -158,7 +183,7 @@ export function makeHostValue(ev: Evaluator, ctx: HostContext): Value {
     realize,
     buildSystem: buildSystemPrimop,
     storeDir: fromJS(ctx.storeDir),
-    packages: mkThunk(packages),
+    packageSet,
   });
 }
 

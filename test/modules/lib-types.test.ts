@@ -58,6 +58,16 @@ const mergeCases: { name: string; type: string; defs: string[]; expected: unknow
   { name: 'addCheck passes', type: 'addCheck int (x: x > 2)', defs: ['3'], expected: 3 },
   { name: 'json value', type: 'json', defs: ['{ a = [ 1 null ]; }'], expected: { a: [1, null] } },
   { name: 'package: derivation-like attrs', type: 'package', defs: ['{ type = "derivation"; name = "p"; outPath = "/nix/store/x-p"; }'], expected: '/nix/store/x-p' },
+  { name: 'ints.u8', type: 'ints.u8', defs: ['255'], expected: 255 },
+  { name: 'ints.s8', type: 'ints.s8', defs: ['-128'], expected: -128 },
+  { name: 'numbers.between', type: 'numbers.between 0 1', defs: ['0.5'], expected: 0.5 },
+  { name: 'numbers.nonnegative', type: 'numbers.nonnegative', defs: ['0'], expected: 0 },
+  { name: 'externalPath', type: 'externalPath', defs: ['"/etc/x"'], expected: '/etc/x' },
+  { name: 'pathInStore', type: 'pathInStore', defs: ['"${builtins.storeDir}/0fb3ykw9r5hpayd05sr0cizwadzq1d8q-bash/bin"'], expected: '/nix/store/0fb3ykw9r5hpayd05sr0cizwadzq1d8q-bash/bin' },
+  { name: 'passwdEntry', type: 'passwdEntry str', defs: ['"alice"'], expected: 'alice' },
+  { name: 'attrListOf: mkOrder per entry, list and attrset definitions', type: 'attrListOf int', defs: ['[ { b = 2; } ]', '{ a = mkOrder 10 1; c = mkOrder 2000 3; }'], expected: [{ a: 1 }, { b: 2 }, { c: 3 }] },
+  { name: 'attrListOf: mkForce per key', type: 'attrListOf int', defs: ['[ { a = 1; } { b = 2; } ]', '[ { a = mkForce 9; } ]'], expected: [{ a: 9 }, { b: 2 }] },
+  { name: 'nullOr submodule', type: 'nullOr (submodule { options.x = lib.mkOption { default = 1; }; })', defs: ['{ }'], expected: { x: 1 } },
   { name: 'attrTag', type: 'attrTag { n = lib.mkOption { type = int; }; s = lib.mkOption { type = str; }; }', defs: ['{ s = "v"; }'], expected: { s: 'v' } },
 ];
 
@@ -126,6 +136,10 @@ const errorCases: { name: string; type: string; defs: string[]; message: RegExp 
   { name: 'nonEmptyListOf empty', type: 'nonEmptyListOf int', defs: ['[ ]'], message: /not of type `non-empty \(list of signed integer\)'/ },
   { name: 'listOf element type', type: 'listOf int', defs: ['[ "x" ]'], message: /A definition for option `o\."\[definition 1-entry 1\]"' is not of type `signed integer'/ },
   { name: 'strMatching', type: 'strMatching "[a-z]+"', defs: ['"ABC"'], message: /not of type `string matching the pattern \[a-z\]\+'/ },
+  { name: 'externalPath rejects a store path', type: 'externalPath', defs: ['"${builtins.storeDir}/0fb3ykw9r5hpayd05sr0cizwadzq1d8q-bash"'], message: /not of type `absolute path not in the Nix store'/ },
+  { name: 'nonEmptyStr', type: 'nonEmptyStr', defs: ['" "'], message: /not of type `non-empty string'/ },
+  { name: 'singleLineStr', type: 'singleLineStr', defs: ['"a\\nb"'], message: /not of type `\(optionally newline-terminated\) single-line string'/ },
+  { name: 'passwdEntry with a colon', type: 'passwdEntry str', defs: ['"a:b"'], message: /not of type `string, not containing newlines or colons'/ },
   { name: 'no definition', type: 'int', defs: [], message: /The option `o' was accessed but has no value defined\. Try setting the option\./ },
 ];
 
@@ -171,4 +185,29 @@ test('type descriptions', async (t) => {
   if (!r.ok) assert.fail(r.stderr);
   const got = r.value as string[];
   names.forEach((n, i) => assert.equal(got[i], cases[n], n));
+});
+
+test('undeclared options: NixOS message with the definition and a suggestion', async (t) => {
+  const lib = libEvaluator(t);
+  if (lib === null) return;
+  const r = await lib.eval(configOf([
+    `{ lib, ... }: { options.services.web.enable = lib.mkEnableOption "web"; options.services.web.port = lib.mkOption { type = lib.types.port; }; }`,
+    `{ services.web.enabel = true; }`,
+  ]) + '.services.web.enable');
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.match(r.stderr, /The option `services\.web\.enabel' does not exist\. Definition values:\n\s*- In `[^']*': true/);
+    assert.match(r.stderr, /Did you mean `services\.web\.enable' or `services\.web\.port'\?/);
+  }
+});
+
+test('conflicting declarations name both files', async (t) => {
+  const lib = libEvaluator(t);
+  if (lib === null) return;
+  const r = await lib.eval(configOf([
+    `{ lib, ... }: { _file = "a.nix"; options.x = lib.mkOption { type = lib.types.int; default = 1; }; }`,
+    `{ lib, ... }: { _file = "b.nix"; options.x = lib.mkOption { type = lib.types.str; }; }`,
+  ]) + '.x');
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.match(r.stderr, /The option `x' in `[ab]\.nix' is already declared in `[ab]\.nix'\./);
 });

@@ -308,7 +308,10 @@ describe('runtime with real systemd-nspawn', { skip }, () => {
     assert.equal(procStartTime(i.rec!.leader!.pid) === i.rec!.leader!.start, false);
     assert.equal(rt.containerStatus(NAME, paths), 'up');
     assert.match(await httpGetRetry(LOCAL4), /^hello-two/);
+    assert.throws(() => rt.removeRuntimeState(NAME, paths), /is running/);
     await rt.stopContainer(NAME, paths);
     assert.deepEqual(leftovers(), []);
+    rt.removeRuntimeState(NAME, paths);
+    assert.equal(fs.existsSync(path.join(paths.runDir, NAME)), false);
   });
 });
