@@ -72,6 +72,15 @@ Beyond upstream:
        nixos-container list --json
          One JSON array: name, status (up/down), addresses, autoStart, declarative.
        nixos-container status <container-name> --json
+       nixos-container eval [nix-instantiate --eval flags] (FILE | -E EXPR)
+         Evaluate Nix like nix-instantiate --eval (--strict, --json, --xml, -A, -I,
+         --arg, --argstr, --show-trace), with this project's own evaluator.
+       nixos-container build (<container-name> | --config-file <path> | --config <string>)
+         Build a configuration's system and print its store path.
+       nixos-container option (<container-name> | --config-file <path>) <option> [--json]
+         Show an option's value, type, default, description, declarations and definitions.
+       nixos-container gc [--dry-run]
+         Delete store paths that no container generation references; print what was freed.
 
 Differences from upstream:
   - Every error exits with status 1 (upstream's codes depend on errno).

@@ -82,11 +82,12 @@ export function printValue(v: Value, strict: boolean): string {
       }
       parts.push(']');
     } else if (x instanceof NixAttrs) {
-      if (x.size && seen.has(id)) {
+      // attrsets are identified by their bindings (like Nix's Bindings*), lists by slot
+      if (x.size && seen.has(x)) {
         parts.push(REPEATED);
         return;
       }
-      if (x.size) seen.add(id);
+      if (x.size) seen.add(x);
       parts.push('{ ');
       for (const k of x.keys()) {
         parts.push(printAttrName(k), ' = ');
