@@ -142,11 +142,12 @@ rec {
   literalExpression = text:
     if !b.isString text then throw "literalExpression expects a string."
     else { _type = "literalExpression"; inherit text; };
-  literalExample = lib.trivial.warn "lib.literalExample is deprecated, use lib.literalExpression instead, or use lib.literalMD for a non-Nix description." literalExpression;
+  # Old spellings, kept working silently: descriptions are Markdown already.
+  literalExample = literalExpression;
   literalMD = text:
     if !b.isString text then throw "literalMD expects a string."
     else { _type = "literalMD"; inherit text; };
-  mdDoc = lib.trivial.warn "lib.mdDoc will be removed from nixpkgs in 24.11. Option descriptions are now in Markdown by default; you can remove any remaining uses of lib.mdDoc." (x: x);
+  mdDoc = x: x;
 
   showOption = parts:
     let

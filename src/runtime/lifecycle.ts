@@ -225,8 +225,8 @@ export async function supervisedStop(name: string, paths: StatePaths, opts: Stop
     // If the halt request got lost (seen once under heavy load), ask the container's systemd
     // again directly: SIGRTMIN+3 (signal 37 with glibc) means "halt" to it.
     let gone = await waitNspawn(i.rec!, Math.min(timeout, 10_000), name);
-    if (!gone && i.rec?.leader && isAlive(i.rec.leader)) {
-      signalPid(i.rec.leader.pid, SIGRTMIN_3);
+    if (!gone) {
+      if (i.rec?.leader && isAlive(i.rec.leader)) signalPid(i.rec.leader.pid, SIGRTMIN_3);
       gone = await waitNspawn(i.rec!, Math.max(0, timeout - 10_000), name);
     }
     if (!gone) {

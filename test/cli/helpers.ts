@@ -4,6 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/** Where test sandboxes share the archive index of the packages layer. */
+export const SHARED_INDEX_CACHE = path.join(os.tmpdir(), 'nixos-container-test-index');
+
 export const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'nixos-container');
 
 export interface CliResult {
@@ -20,7 +23,14 @@ export class Sandbox {
   }
 
   get env(): NodeJS.ProcessEnv {
-    return { ...process.env, NIXOS_CONTAINER_ROOT: this.root, NIXOS_CONTAINER_DEBUG: '' };
+    return {
+      ...process.env,
+      NIXOS_CONTAINER_ROOT: this.root,
+      NIXOS_CONTAINER_DEBUG: '',
+      // Sandboxes share one Debian archive index (a cache keyed on apt's lists), instead of
+      // each rebuilding it for several seconds.
+      NIXOS_CONTAINER_INDEX_CACHE: process.env.NIXOS_CONTAINER_INDEX_CACHE || SHARED_INDEX_CACHE,
+    };
   }
 
   p(...parts: string[]): string {

@@ -15,6 +15,7 @@ after(() => tmp.cleanup());
 const CONFIGS = [
   path.join(FIXTURES, 'minimal.nix'),
   path.join(FIXTURES, 'builders.nix'),
+  path.join(FIXTURES, 'misc-options.nix'),
   path.join(FIXTURES, 'plain-attrset.nix'),
   path.join(FIXTURES, 'timers-and-targets.nix'),
   path.join(FIXTURES, 'multi-module', 'configuration.nix'),

@@ -233,3 +233,31 @@ test('warnings are returned, not printed', (t) => {
   const { warnings } = built(TIMERS);
   assert.ok(warnings.some((w) => /users\.users\.dave has a clear-text password/.test(w)), warnings.join('\n'));
 });
+
+test('less common options: hosts, nftables, firewall ranges, etc target/enable, shells, upstreams', (t) => {
+  if (problem) return t.skip(problem);
+  const { toplevel } = built(path.join(FIXTURES, 'misc-options.nix'));
+  const hosts = readEtc(toplevel, 'hosts');
+  assert.match(hosts, /^10\.0\.0\.5 db\.internal db$/m);
+  assert.match(hosts, /^10\.0\.0\.6 cache$/m);
+  assert.match(readEtc(toplevel, 'nftables/nixos.nft'), /table inet filter \{\nchain output/);
+  assert.ok(fs.existsSync(path.join(toplevel, 'etc/systemd/system/multi-user.target.wants/nftables.service')));
+  const fw = readEtc(toplevel, 'nftables/nixos-fw.nft');
+  assert.match(fw, /udp dport 60000-60010 accept/);
+  assert.match(fw, /iifname "eth0" tcp dport 5432 accept/);
+  assert.doesNotMatch(fw, /2222/, 'openFirewall = false');
+  assert.equal(readEtc(toplevel, 'other/name.conf'), 'x\n');
+  assert.ok(!fs.existsSync(path.join(toplevel, 'etc/renamed')));
+  assert.ok(!fs.existsSync(path.join(toplevel, 'etc/skipped')));
+  assert.match(readEtc(toplevel, 'environment'), /^FOO=a:b$/m);
+  assert.match(readEtc(toplevel, 'passwd'), /^erin:x:1000:100:Erin E\.:\/srv\/erin:\/usr\/bin\/bash$/m);
+  assert.match(readEtc(toplevel, 'group'), /^devs:x:2000:erin$/m);
+  const ssh = readEtc(toplevel, 'ssh/sshd_config');
+  assert.match(ssh, /^Port 2222$/m);
+  assert.match(ssh, /^PermitRootLogin yes$/m);
+  const nginx = readEtc(toplevel, 'nginx/nginx.conf');
+  assert.match(nginx, /upstream app \{\n\s+server 127\.0\.0\.1:3000;\n\s*\}/);
+  assert.match(nginx, /listen 127\.0\.0\.1:8081;/);
+  assert.doesNotMatch(nginx, /listen 0\.0\.0\.0:80/);
+  assert.equal(readEtc(toplevel, 'sysctl.d/60-nixos.conf'), 'net.ipv4.ip_forward=1\n');
+});
