@@ -17,6 +17,7 @@ const only = args;
 
 interface Run {
   ms: number;
+  cpuMs: number;
   rssKb: number;
   stdout: string;
   ok: boolean;
@@ -28,16 +29,19 @@ function hasTime(): boolean {
 
 function runOnce(cmd: string[]): Run {
   const useTime = hasTime();
-  const argv = useTime ? ['/usr/bin/time', '-f', '%M', ...cmd] : cmd;
+  const argv = useTime ? ['/usr/bin/time', '-f', '%M %U %S', ...cmd] : cmd;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   let rssKb = 0;
+  let cpuMs = 0;
   if (useTime) {
     const lines = (r.stderr ?? '').trim().split('\n');
-    rssKb = Number(lines[lines.length - 1]) || 0;
+    const [m, u, sy] = lines[lines.length - 1].split(' ').map(Number);
+    rssKb = m || 0;
+    cpuMs = ((u || 0) + (sy || 0)) * 1000;
   }
-  return { ms, rssKb, stdout: r.stdout ?? '', ok: r.status === 0 };
+  return { ms, cpuMs, rssKb, stdout: r.stdout ?? '', ok: r.status === 0 };
 }
 
 function median(xs: number[]): number {
@@ -45,10 +49,16 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function bench(cmd: string[]): { ms: number; rssKb: number; stdout: string; ok: boolean } {
+function bench(cmd: string[]): { ms: number; cpuMs: number; rssKb: number; stdout: string; ok: boolean } {
   const runs: Run[] = [];
   for (let i = 0; i < N; i++) runs.push(runOnce(cmd));
-  return { ms: median(runs.map((r) => r.ms)), rssKb: Math.max(...runs.map((r) => r.rssKb)), stdout: runs[0].stdout, ok: runs.every((r) => r.ok) };
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    rssKb: Math.max(...runs.map((r) => r.rssKb)),
+    stdout: runs[0].stdout,
+    ok: runs.every((r) => r.ok),
+  };
 }
 
 function haveNix(): boolean {
@@ -63,20 +73,20 @@ const workloads = fs
   .sort();
 const nix = haveNix();
 if (!nix) console.log('nix-instantiate not found: printing our timings only');
-console.log(`runs per tool: ${N} (median wall time, max peak RSS)`);
-console.log('workload'.padEnd(18) + 'ours ms'.padStart(10) + 'ours MB'.padStart(9) + 'nix ms'.padStart(9) + 'nix MB'.padStart(8) + 'ratio'.padStart(8) + '  output');
+console.log(`runs per tool: ${N} (median wall time, median CPU time user+sys, max peak RSS); load: ${require('os').loadavg()[0].toFixed(1)}`);
+console.log('workload'.padEnd(16) + 'ours ms'.padStart(9) + 'cpu'.padStart(7) + 'MB'.padStart(6) + 'nix ms'.padStart(9) + 'cpu'.padStart(7) + 'MB'.padStart(6) + 'wall x'.padStart(8) + 'cpu x'.padStart(7) + '  output');
 let worst = 0;
 for (const w of workloads) {
   const file = path.join(workDir, w);
   const ours = bench([process.execPath, cli, 'eval', '--strict', file]);
-  let line = w.replace(/\.nix$/, '').padEnd(18) + ours.ms.toFixed(0).padStart(10) + (ours.rssKb / 1024).toFixed(0).padStart(9);
+  let line = w.replace(/\.nix$/, '').padEnd(16) + ours.ms.toFixed(0).padStart(9) + ours.cpuMs.toFixed(0).padStart(7) + (ours.rssKb / 1024).toFixed(0).padStart(6);
   if (nix) {
     const ref = bench(['nix-instantiate', '--eval', '--strict', file]);
     const ratio = ours.ms / ref.ms;
     worst = Math.max(worst, ratio);
-    line += ref.ms.toFixed(0).padStart(9) + (ref.rssKb / 1024).toFixed(0).padStart(8) + ratio.toFixed(2).padStart(8);
+    line += ref.ms.toFixed(0).padStart(9) + ref.cpuMs.toFixed(0).padStart(7) + (ref.rssKb / 1024).toFixed(0).padStart(6) + ratio.toFixed(2).padStart(8) + (ours.cpuMs / Math.max(1, ref.cpuMs)).toFixed(2).padStart(7);
     line += '  ' + (!ours.ok ? 'OURS FAILED' : ours.stdout === ref.stdout ? 'same' : 'DIFFERENT');
   } else line += ' '.repeat(25) + '  ' + (ours.ok ? 'ok' : 'FAILED');
   console.log(line);
 }
-if (nix) console.log(`worst ratio: ${worst.toFixed(2)} (target <= 2.00)`);
+if (nix) console.log(`worst wall-time ratio: ${worst.toFixed(2)} (target <= 2.00; CPU ratios are steadier on a loaded machine)`);

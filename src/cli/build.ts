@@ -24,7 +24,7 @@ export async function buildVerb(args: string[]): Promise<number> {
     t.name = t.positional[0];
     const cf = configFileFor(t, paths);
     cleanup = cf.cleanup;
-    const r = buildSystem({ configFile: cf.file, paths, searchPath: t.searchPath });
+    const r = buildSystem({ configFile: cf.file, paths, searchPath: t.searchPath, showTrace: t.showTrace });
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     if (t.json) process.stdout.write(JSON.stringify({ toplevel: r.toplevel, warnings: r.warnings }) + '\n');
     else process.stdout.write(r.toplevel + '\n');

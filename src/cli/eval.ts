@@ -363,7 +363,7 @@ function runInWorker(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const w = new Worker(__filename, {
       workerData: { nixEvalArgs: args },
-      resourceLimits: { stackSizeMb: 512, maxOldGenerationSizeMb: 4096 },
+      resourceLimits: { stackSizeMb: 512, maxOldGenerationSizeMb: 4096, maxYoungGenerationSizeMb: 48 },
       stdout: false,
       stderr: false,
     });

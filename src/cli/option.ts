@@ -29,7 +29,7 @@ export async function optionVerb(args: string[]): Promise<number> {
     const option = t.positional[t.positional.length - 1];
     const cf = configFileFor(t, paths);
     cleanup = cf.cleanup;
-    const info = describeOption({ configFile: cf.file, paths, searchPath: t.searchPath, option });
+    const info = describeOption({ configFile: cf.file, paths, searchPath: t.searchPath, showTrace: t.showTrace, option });
     if (t.json) {
       process.stdout.write(JSON.stringify(info, null, 2) + '\n');
       return 0;

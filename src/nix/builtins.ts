@@ -194,7 +194,13 @@ function mergeSort(ev: EvalContext, cmp: Value, xs: Value[]): Value[] {
   if (n < 2) return xs.slice();
   let a = xs.slice();
   let b = new Array<Value>(n);
-  const less = (x: Value, y: Value): boolean => callBool(ev, cmp, x, y);
+  const kind = cmp instanceof Lambda ? cmp.info.cmpKind : undefined;
+  const less =
+    kind === 1
+      ? (x: Value, y: Value): boolean => lessThan(ev, x, y)
+      : kind === -1
+        ? (x: Value, y: Value): boolean => lessThan(ev, y, x)
+        : (x: Value, y: Value): boolean => callBool(ev, cmp, x, y);
   // insertion sort small runs
   const RUN = 8;
   for (let lo = 0; lo < n; lo += RUN) {

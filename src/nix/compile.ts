@@ -536,6 +536,16 @@ export class Compiler {
       };
     }
     void ev;
+    // recognise `a: b: a < b` / `a: b: b < a` (sort comparators)
+    if (node.formals === null && node.body.k === 'lambda' && node.body.formals === null) {
+      const inner = node.body;
+      const b = inner.body;
+      const r = resolve(scope, '__lessThan');
+      if (b.k === 'bin' && b.op === '<' && b.a.k === 'var' && b.b.k === 'var' && r && r.k === 'static' && r.root && node.arg !== inner.arg) {
+        if (b.a.name === node.arg && b.b.name === inner.arg) info.cmpKind = 1;
+        else if (b.a.name === inner.arg && b.b.name === node.arg) info.cmpKind = -1;
+      }
+    }
     const fnInfo = info;
     return (env) => {
       if (node.name && fnInfo.fnName === undefined) fnInfo.fnName = node.name;

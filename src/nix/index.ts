@@ -139,3 +139,9 @@ export function coerceToString(ev: Evaluator, v: Value): { s: string; context: s
   const s = rt.coerceToString(ev, v, ctx, { copyToStore: true });
   return { s: toUtf8(s), context: Array.from(ctx).map(toUtf8) };
 }
+
+/** Run `require(modulePath)[fnName](arg)` in a worker with a large stack (see big-stack.ts). */
+export function runWithLargeStack<T>(modulePath: string, fnName: string, arg: unknown, opts?: { stackSizeMb?: number }): Promise<T> {
+  const m = require('./big-stack') as typeof import('./big-stack');
+  return m.runWithLargeStack<T>(modulePath, fnName, arg, opts);
+}

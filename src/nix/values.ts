@@ -63,6 +63,8 @@ export interface LambdaInfo {
   ellipsis: boolean;
   pos: Pos;
   fnName?: string; // bound name, for traces
+  /** 1 if the function is `a: b: a < b`, -1 if `a: b: b < a` (lets sort compare natively) */
+  cmpKind?: 1 | -1;
   // compiled: binds arguments into a new env and evaluates the body
   call: (env: Env, arg: Value, ev: any, lam: Lambda) => Value;
 }

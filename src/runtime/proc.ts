@@ -67,13 +67,32 @@ function allPids(): number[] {
   return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
 }
 
+/** Direct children of `pid`: /proc/PID/task/TID/children when the kernel has it, else a scan. */
+export function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  try {
+    const out: number[] = [];
+    for (const t of tasks) {
+      const text = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    }
+    return out;
+  } catch {
+    return allPids().filter((q) => procParent(q) === pid);
+  }
+}
+
 /**
  * The container leader started by nspawn `nspawnPid`: a descendant of nspawn that is PID 1 of
  * a new pid namespace. nspawn forks an intermediate child, so look two levels down.
  */
 export function findLeader(nspawnPid: number): number | undefined {
-  const pids = allPids();
-  const children = (p: number) => pids.filter((q) => procParent(q) === p);
+  const children = childrenOf;
   const queue = children(nspawnPid);
   for (let depth = 0; depth < 3 && queue.length; depth++) {
     const next: number[] = [];

@@ -15,7 +15,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyHostNetwork } from './network';
-import { findLeader, isAlive, procComm, procId, procParent, signalPid, sleep } from './proc';
+import { childrenOf, findLeader, isAlive, procComm, procId, signalPid, sleep } from './proc';
 import { consoleLog, readSpec, RuntimeRecord, runDirOf, SupervisorSpec, writeRecord } from './state';
 
 /** The watcher: `sh -c WATCHER nixos-container-watch NSPAWN-ARGV...` (env: NC_DIR NC_NAME NC_NODE NC_SUPERVISOR NC_SPEC). */
@@ -100,11 +100,7 @@ let stopRequested = false;
 /** nspawn, once the watcher has started it. */
 async function findNspawn(watcher: number, alive: () => boolean): Promise<number | undefined> {
   while (alive()) {
-    for (const d of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      const pid = Number(d);
-      if (procParent(pid) === watcher && procComm(pid) === 'systemd-nspawn') return pid;
-    }
+    for (const pid of childrenOf(watcher)) if (procComm(pid) === 'systemd-nspawn') return pid;
     await sleep(5);
   }
   return undefined;

@@ -19,6 +19,8 @@ export interface EvalRequest {
   searchPath?: string[];
   /** Package source (default: the host distribution's archive, src/packages). */
   packages?: PackageProvider;
+  /** Add "… while evaluating" frames to error messages (--show-trace). */
+  showTrace?: boolean;
 }
 
 export interface EvaluatedConfig {
@@ -54,7 +56,7 @@ export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
   if (!fs.existsSync(configFile)) throw new ConfigError(`error: configuration file '${configFile}' does not exist`);
   const storeDir = req.paths.storeDir;
   fs.mkdirSync(storeDir, { recursive: true });
-  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true });
+  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false });
   const ctx: HostContext = {
     storeDir,
     packages: req.packages ?? new PackageSource(req.paths),

@@ -122,12 +122,6 @@ export function makeHostValue(ev: Evaluator, ctx: HostContext): Value {
     return storePathValue(addSymlinkJoin(ctx.storeDir, name, paths));
   });
 
-  const realize = mkPrimop('realize', 1, ([attr]) => {
-    const name = forceString(null, attr);
-    const r = ctx.packages.realize(name);
-    for (const l of r.usrLayers) if (!ctx.realizedLayers.includes(l)) ctx.realizedLayers.push(l);
-    return storePathValue(r.outPath);
-  });
 
   // One derivation-like value per package name, made on first access.
   const packageValue = (attr: string): Value => {
@@ -180,7 +174,6 @@ export function makeHostValue(ev: Evaluator, ctx: HostContext): Value {
     writeTextFile,
     runCommand,
     symlinkJoin,
-    realize,
     buildSystem: buildSystemPrimop,
     storeDir: fromJS(ctx.storeDir),
     packageSet,

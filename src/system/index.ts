@@ -18,7 +18,10 @@
 //   $T/configuration.json  the evaluated options, as JSON.
 // Unit files carry NixOS' switch hints: X-RestartIfChanged=false, X-ReloadIfChanged=true,
 // X-StopIfChanged=false, so the runtime can switch a live container without knowing Nix.
+import * as fs from 'fs';
+import * as path from 'path';
 import type { StatePaths } from '../state/paths';
+import { parseIds, PreviousIds } from './users';
 import { ConfigError, asConfigError, evaluateConfig, selectPath } from './evaluate';
 import type { PackageProvider } from './host';
 import { checkManifest, Manifest } from './manifest';
@@ -38,6 +41,8 @@ export interface BuildRequest {
   searchPath?: string[];
   /** Package source; default: the host distribution's archive (src/packages). Tests pass their own. */
   packages?: PackageProvider;
+  /** Add "… while evaluating" frames to error messages (--show-trace). */
+  showTrace?: boolean;
 }
 
 export interface BuildResult {
@@ -67,11 +72,36 @@ export function evaluateManifest(req: BuildRequest): { manifest: Manifest; reali
   }
 }
 
+/**
+ * The ids a container already uses, when the configuration is a container's
+ * (ROOT/etc/nixos/configuration.nix or a file beside it): its live /etc/passwd and /etc/group.
+ */
+export function previousIdsFor(req: BuildRequest): PreviousIds | undefined {
+  const dir = path.dirname(path.resolve(req.configFile));
+  const containers = path.resolve(req.paths.containersDir);
+  const rel = path.relative(containers, dir).split(path.sep);
+  if (rel.length !== 3 || rel[0] === '..' || rel[1] !== 'etc' || rel[2] !== 'nixos') return undefined;
+  const root = path.join(containers, rel[0]);
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(path.join(root, 'etc', f), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { uids: parseIds(read('passwd')), gids: parseIds(read('group')) };
+}
+
 export function buildSystem(req: BuildRequest): BuildResult {
   try {
     const { manifest, realizedLayers } = evaluateManifest(req);
     const ctx = { realizedLayers };
-    const toplevel = buildToplevel({ manifest, storeDir: req.paths.storeDir, realizedLayers: ctx.realizedLayers });
+    const toplevel = buildToplevel({
+      manifest,
+      storeDir: req.paths.storeDir,
+      realizedLayers: ctx.realizedLayers,
+      previousIds: previousIdsFor(req),
+    });
     return { toplevel, warnings: manifest.warnings };
   } catch (e) {
     throw asBuildError(e);

@@ -11,6 +11,7 @@ export interface OptionQuery {
   paths: StatePaths;
   searchPath?: string[];
   packages?: PackageProvider;
+  showTrace?: boolean;
   /** The option path, dotted, with "quoted" components for names containing dots. */
   option: string;
 }

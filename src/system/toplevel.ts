@@ -9,7 +9,7 @@ import * as path from 'path';
 import { activateScript, initScript, SPECIAL_ETC } from './activation-script';
 import type { EtcEntry, Manifest, UnitEntry } from './manifest';
 import { exists, linkTree, materialize, storePathFor } from './store';
-import { groupText, mutablePasswordUsers, passwdText, resolveIds, shadowText } from './users';
+import { groupText, mutablePasswordUsers, passwdText, PreviousIds, resolveIds, shadowText } from './users';
 
 /** Bumped whenever the toplevel layout or a generated script changes. */
 export const BUILDER_VERSION = 'toplevel-1';
@@ -19,6 +19,8 @@ export interface ToplevelInput {
   storeDir: string;
   /** /usr layers of packages realized while evaluating (in realization order). */
   realizedLayers?: string[];
+  /** Ids the container already uses: kept for accounts without a declared id (like NixOS' uid-map). */
+  previousIds?: PreviousIds;
 }
 
 function isInStore(p: string, storeDir: string): boolean {
@@ -177,13 +179,14 @@ export function hostAlternatives(dir = '/etc/alternatives'): Array<[string, stri
 }
 
 /** The cache key of a manifest: everything the toplevel's content depends on. */
-export function toplevelKey(m: Manifest, storeDir: string, layers: string[]): string {
+export function toplevelKey(m: Manifest, storeDir: string, layers: string[], previous?: PreviousIds): string {
   const h = crypto.createHash('sha256');
   h.update(BUILDER_VERSION + '\0' + storeDir + '\0');
   const { warnings: _w, ...rest } = m;
   h.update(JSON.stringify(rest));
   h.update('\0' + JSON.stringify(layers));
   h.update('\0' + JSON.stringify(hostAlternatives()));
+  if (previous) h.update('\0' + JSON.stringify([[...previous.uids].sort(), [...previous.gids].sort()]));
   for (const e of m.etc) {
     if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir)) {
       h.update(`\0source ${e.source}\0`);
@@ -201,13 +204,13 @@ export function buildToplevel(input: ToplevelInput): string {
     }
   }
   const layers = collectUsrLayers(m, storeDir, input.realizedLayers ?? []);
-  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers), m.name);
+  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds), m.name);
   return materialize(final, (tmp) => {
     fs.mkdirSync(tmp);
     const etcDir = path.join(tmp, 'etc');
     const entries = writeEtc(etcDir, m, storeDir);
     writeUnits(etcDir, m);
-    const { users, groups } = resolveIds(m.users, m.groups);
+    const { users, groups } = resolveIds(m.users, m.groups, input.previousIds);
     writeFile(path.join(etcDir, 'passwd'), passwdText(users));
     writeFile(path.join(etcDir, 'group'), groupText(groups));
     writeFile(path.join(etcDir, 'shadow'), shadowText(users));

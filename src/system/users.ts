@@ -34,10 +34,38 @@ function allocator(taken: Set<number>) {
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function resolveIds(users: UserEntry[], groups: GroupEntry[]): { users: ResolvedUser[]; groups: ResolvedGroup[] } {
+/** Ids a container already uses (its live /etc/passwd and /etc/group), kept for the same names. */
+export interface PreviousIds {
+  uids: Map<string, number>;
+  gids: Map<string, number>;
+}
+
+/** Parses name -> id from passwd/group text (third field). */
+export function parseIds(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 3 && /^\d+$/.test(f[2])) m.set(f[0], Number(f[2]));
+  }
+  return m;
+}
+
+export function resolveIds(
+  users: UserEntry[],
+  groups: GroupEntry[],
+  previous: PreviousIds = { uids: new Map(), gids: new Map() },
+): { users: ResolvedUser[]; groups: ResolvedGroup[] } {
   const gTaken = new Set<number>(groups.filter((g) => g.gid !== null).map((g) => g.gid as number));
   const gAlloc = allocator(gTaken);
-  const rgroups: ResolvedGroup[] = [...groups].sort(byName).map((g) => ({ ...g, gid: g.gid ?? gAlloc.down(999) }));
+  const gKeep = new Map<string, number>();
+  for (const g of [...groups].sort(byName)) {
+    const old = previous.gids.get(g.name);
+    if (g.gid === null && old !== undefined && !gTaken.has(old)) {
+      gKeep.set(g.name, old);
+      gTaken.add(old);
+    }
+  }
+  const rgroups: ResolvedGroup[] = [...groups].sort(byName).map((g) => ({ ...g, gid: g.gid ?? gKeep.get(g.name) ?? gAlloc.down(999) }));
   const gidOf = new Map(rgroups.map((g) => [g.name, g.gid]));
 
   const uTaken = new Set<number>(users.filter((u) => u.uid !== null).map((u) => u.uid as number));
@@ -45,8 +73,15 @@ export function resolveIds(users: UserEntry[], groups: GroupEntry[]): { users: R
   const sorted = [...users].sort(byName);
   const uidOf = new Map<string, number>();
   for (const u of sorted) if (u.uid !== null) uidOf.set(u.name, u.uid);
-  for (const u of sorted) if (u.uid === null && u.isNormalUser) uidOf.set(u.name, uAlloc.up(1000));
-  for (const u of sorted) if (u.uid === null && !u.isNormalUser) uidOf.set(u.name, uAlloc.down(999));
+  for (const u of sorted) {
+    const old = previous.uids.get(u.name);
+    if (u.uid === null && old !== undefined && !uTaken.has(old)) {
+      uidOf.set(u.name, old);
+      uTaken.add(old);
+    }
+  }
+  for (const u of sorted) if (!uidOf.has(u.name) && u.isNormalUser) uidOf.set(u.name, uAlloc.up(1000));
+  for (const u of sorted) if (!uidOf.has(u.name) && !u.isNormalUser) uidOf.set(u.name, uAlloc.down(999));
 
   const rusers = sorted.map((u) => {
     const gid = gidOf.get(u.group);

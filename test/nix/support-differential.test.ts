@@ -62,7 +62,8 @@ test('regex: generated patterns vs nix-instantiate', (t) => {
     const bs: string[] = [];
     for (let i = 0; i < n; i++) {
       let b = '';
-      for (let j = Math.floor(rnd() * 3); j > 0; j--) b += d < 1 && rnd() < 0.3 ? '(' + genAlt(d + 1) + ')' + pick(quants) : pick(simple);
+      // no nested repeated groups: those backtrack exponentially in libstdc++ (and here)
+      for (let j = Math.floor(rnd() * 3); j > 0; j--) b += d < 1 && rnd() < 0.3 ? '(' + genAlt(d + 1) + ')' : pick(simple);
       bs.push(b);
     }
     return bs.join('|');

@@ -42,7 +42,8 @@ export function nixEval(expr: string, flags: string[] = []): NixRun {
   try {
     const f = path.join(dir, 'e.nix');
     fs.writeFileSync(f, Buffer.from(expr, 'latin1'));
-    const r = spawnSync('nix-instantiate', ['--eval', '--strict', ...flags, f], { env: nixEnv(), maxBuffer: 1 << 28 });
+    const r = spawnSync('nix-instantiate', ['--eval', '--strict', ...flags, f], { env: nixEnv(), maxBuffer: 1 << 28, timeout: 120000 });
+    if (r.error) throw new Error(`nix-instantiate did not finish: ${r.error.message}`);
     return { status: r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -75,10 +75,14 @@ export function buildFixtureToplevel(paths: StatePaths, o: FixtureOptions): stri
     'nobody:x:65534:65534:Unprivileged account:/var/empty:/usr/sbin/nologin',
     '',
   ].join('\n'));
-  write(path.join(etc, 'group'), [
+  const groups = [
     'root:x:0:', 'messagebus:x:4:', 'users:x:100:alice', 'systemd-journal:x:101:', 'systemd-network:x:152:',
-    'systemd-timesync:x:154:', 'nogroup:x:65534:', '',
-  ].join('\n'));
+    'systemd-timesync:x:154:', 'nogroup:x:65534:',
+  ];
+  write(path.join(etc, 'group'), groups.join('\n') + '\n');
+  // gshadow must match group: systemd-sysusers refuses to run ("Group X already exists" in
+  // gshadow) when an earlier boot's additions linger in only one of them.
+  write(path.join(etc, 'gshadow'), groups.map((g) => `${g.split(':')[0]}:!::${g.split(':')[3]}`).join('\n') + '\n', 0o640);
   write(path.join(etc, 'shadow'), ['root:!:1::::::', 'alice:!:1::::::', 'messagebus:!:1::::::', 'systemd-network:!:1::::::',
     'systemd-timesync:!:1::::::', 'nobody:!:1::::::', ''].join('\n'), 0o640);
   write(path.join(etc, 'hostname'), `${o.hostname}\n`);
@@ -106,7 +110,9 @@ export function buildFixtureToplevel(paths: StatePaths, o: FixtureOptions): stri
     'for f in passwd group hostname hosts os-release greeting profile; do',
     '  cp "$T/etc/$f" "/etc/.$f.tmp" && mv -f "/etc/.$f.tmp" "/etc/$f"',
     'done',
-    'cp "$T/etc/shadow" /etc/.shadow.tmp && chmod 0640 /etc/.shadow.tmp && mv -f /etc/.shadow.tmp /etc/shadow',
+    'for f in shadow gshadow; do',
+    '  cp "$T/etc/$f" "/etc/.$f.tmp" && chmod 0640 "/etc/.$f.tmp" && mv -f "/etc/.$f.tmp" "/etc/$f"',
+    'done',
     'rm -rf /etc/systemd/system.tmp && ln -s "$T/etc/systemd/system" /etc/systemd/system.tmp',
     'if [ -d /etc/systemd/system ] && [ ! -L /etc/systemd/system ]; then rm -rf /etc/systemd/system; fi',
     'mv -Tf /etc/systemd/system.tmp /etc/systemd/system',
