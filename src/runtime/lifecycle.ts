@@ -101,8 +101,16 @@ function lastExitText(paths: StatePaths, name: string): string {
 export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}): Promise<void> {
   const { name, paths } = c;
   await withLock(paths, name, async () => {
-    const now = inspect(paths, name);
+    let now = inspect(paths, name);
     if (now.nspawn && now.leader && now.rec?.ready) return; // already up: no-op
+    if (!now.nspawn && now.supervisor) {
+      // Between two boots of a reboot (nspawn exited 133, the next one is being started).
+      const end = Date.now() + 5000;
+      while (!now.nspawn && now.supervisor && Date.now() < end) {
+        await sleep(25);
+        now = inspect(paths, name);
+      }
+    }
     if (now.nspawn) {
       // Booting (started by another path, e.g. startAll): wait for it like a second `systemctl start`.
       await waitReady(c, startTimeout(c, opts), undefined);
@@ -242,8 +250,4 @@ export async function supervisedTerminate(name: string, paths: StatePaths): Prom
   await withLock(paths, name, async () => {
     await killContainer(paths, name);
   });
-}
-
-export function runtimeDir(paths: StatePaths, name: string): string {
-  return runDirOf(paths, name);
 }

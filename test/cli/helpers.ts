@@ -44,7 +44,7 @@ export class Sandbox {
   gcroots(name: string): string { return this.p('nix', 'var', 'nix', 'gcroots', 'per-container', name); }
 
   run(args: string[], input?: string): CliResult {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
+    const r = spawnSync(process.execPath, ['--stack-size=6000', BIN, ...args], {
       env: this.env, encoding: 'utf8', input: input ?? '', timeout: 120_000,
     });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -52,7 +52,7 @@ export class Sandbox {
 
   runAsync(args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--stack-size=6000', BIN, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

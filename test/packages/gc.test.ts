@@ -104,20 +104,20 @@ test('nixos-container gc prints what it frees; --dry-run only what it would', (t
   try {
     const f = fixture(tr);
     const env = { ...process.env, NIXOS_CONTAINER_ROOT: tr.root };
-    const dry = spawnSync(process.execPath, [BIN, 'gc', '--dry-run'], { env, encoding: 'utf8' });
+    const dry = spawnSync(process.execPath, ['--stack-size=6000', BIN, 'gc', '--dry-run'], { env, encoding: 'utf8' });
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, new RegExp(`^would delete '${f.dead}' \\(`, 'm'));
     assert.match(dry.stdout, /^3 store paths would be deleted, [\d.]+ KiB would be freed$/m);
     assert.ok(fs.existsSync(f.dead));
-    const real = spawnSync(process.execPath, [BIN, 'gc'], { env, encoding: 'utf8' });
+    const real = spawnSync(process.execPath, ['--stack-size=6000', BIN, 'gc'], { env, encoding: 'utf8' });
     assert.equal(real.status, 0, real.stderr);
     assert.match(real.stdout, new RegExp(`^deleting '${f.deadDep}' \\(`, 'm'));
     assert.match(real.stdout, /^3 store paths deleted, [\d.]+ KiB freed$/m);
     assert.equal(fs.existsSync(f.dead), false);
-    const json = spawnSync(process.execPath, [BIN, 'gc', '--json'], { env, encoding: 'utf8' });
+    const json = spawnSync(process.execPath, ['--stack-size=6000', BIN, 'gc', '--json'], { env, encoding: 'utf8' });
     assert.equal(json.status, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout).deleted, []);
-    const bad = spawnSync(process.execPath, [BIN, 'gc', '--bogus'], { env, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--stack-size=6000', BIN, 'gc', '--bogus'], { env, encoding: 'utf8' });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /unknown option '--bogus'/);
   } finally {

@@ -245,6 +245,8 @@ describe('runtime with real systemd-nspawn', { skip }, () => {
     );
     assert.match(await httpGetRetry(LOCAL4), /^hello-two pid=\d+$/);
     assert.equal(helper('run', ['systemctl', 'is-active', 'extra.service']).stdout.trim(), 'active');
+    // A second boot of the same root is clean too (no failed units).
+    assert.equal(helper('run', ['systemctl', 'is-system-running']).stdout.trim(), 'running');
   });
 
   it('stops cleanly, leaving nothing behind; stop of a stopped container is a no-op', async () => {
