@@ -70,7 +70,10 @@ export async function updateVerb(
   if (containerStatus(name, paths) === 'up') {
     process.stderr.write('reloading container...\n');
     try {
-      await switchContainer({ name, paths, conf, toplevel }, oldToplevel);
+      const report = await switchContainer({ name, paths, conf, toplevel }, oldToplevel);
+      if (report.rebooted) {
+        process.stderr.write(`the packages layered over /usr changed: container ‘${name}’ was restarted\n`);
+      }
     } catch (e) {
       printError(e);
       dieProg('failed to reload container');

@@ -6,6 +6,7 @@ import type { Node, Source } from './ast';
 import { Compiler, Scope } from './compile';
 import { NixError } from './errors';
 import { canonPath, parse } from './parser';
+import { AstCache } from './ast-cache';
 import { forceDeep, printValue } from './printer';
 import { GLOBAL_NAMES, makeBuiltins, readFileBytes } from './builtins';
 import {
@@ -38,6 +39,10 @@ export interface EvalOptions {
   experimentalFeatures?: string[];
   /** where trace/warn output goes (default: stderr) */
   traceOut?: (line: string) => void;
+  /** directory of the on-disk cache of parsed files (none: parse every file) */
+  astCacheDir?: string;
+  /** cache only the files below this directory */
+  astCacheUnder?: string;
 }
 
 interface SearchEntry {
@@ -78,6 +83,8 @@ export class Evaluator implements EvalContext {
     this.traceSink = opts.traceOut ?? ((line) => process.stderr.write(Buffer.from(line + '\n', 'latin1')));
     this.searchEntries = this.buildSearchPath(opts.searchPath ?? []);
     this.lintOpts = opts.lint;
+    // parse-time lint checks need the real parser run
+    this.astCache = opts.astCacheDir && !opts.lint ? new AstCache(opts.astCacheDir, opts.astCacheUnder) : null;
     this.experimentalFeatures = new Set(opts.experimentalFeatures ?? []);
 
     const B = makeBuiltins(this);
@@ -179,7 +186,12 @@ export class Evaluator implements EvalContext {
     if (n === undefined) {
       const text = readFileBytes(file).toString('latin1');
       const src: Source = { file, text, isFile: true };
-      n = parse(src, { baseDir: nodePath.posix.dirname(file), lint: this.lintOpts, warn: (m) => this.traceOut(m) });
+      const cache: AstCache | null = this.astCache;
+      n = cache?.load(src);
+      if (n === undefined) {
+        n = parse(src, { baseDir: nodePath.posix.dirname(file), lint: this.lintOpts, warn: (m) => this.traceOut(m) });
+        cache?.store(src, n);
+      }
       this.parseCache.set(file, n);
     }
     return n;

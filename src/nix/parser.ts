@@ -82,13 +82,11 @@ class Parser {
   private text: string;
   private i = 0;
   private peeked: Token | null = null;
-  private lineStarts: number[];
+  private lineStarts: LineIndex;
 
   constructor(private src: Source, private opts: ParseOptions) {
     this.text = src.text;
-    this.lineStarts = [0];
-    const t = this.text;
-    for (let j = 0; j < t.length; j++) if (t.charCodeAt(j) === 10) this.lineStarts.push(j + 1);
+    this.lineStarts = new LineIndex(src.text);
   }
 
   // ------------------------------------------------------------------ positions & errors
@@ -1115,13 +1113,33 @@ class Parser {
   }
 }
 
+/** Offsets of the line starts of a source text, computed on first use. */
+export class LineIndex {
+  private starts: number[] | null = null;
+  constructor(private readonly text: string) {}
+  get(): number[] {
+    let ls = this.starts;
+    if (ls === null) {
+      ls = [0];
+      const t = this.text;
+      let j = t.indexOf('\n');
+      while (j >= 0) {
+        ls.push(j + 1);
+        j = t.indexOf('\n', j + 1);
+      }
+      this.starts = ls;
+    }
+    return ls;
+  }
+}
+
 /** Position whose line/column are computed on first use (most are never shown). */
-class LazyPos implements Pos {
+export class LazyPos implements Pos {
   private _line = 0;
   private _col = 0;
-  constructor(public readonly src: Source, private readonly offset: number, private readonly ls: number[]) {}
+  constructor(public readonly src: Source, readonly offset: number, private readonly ls: LineIndex) {}
   private compute(): void {
-    const ls = this.ls;
+    const ls = this.ls.get();
     let lo = 0;
     let hi = ls.length - 1;
     while (lo < hi) {

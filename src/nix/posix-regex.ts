@@ -15,12 +15,16 @@
 //  - errors: Error("invalid regular expression '<pattern>'") like Nix;
 //  - match: whole-string match, captures null when unmatched;
 //  - split: std::sregex_iterator iteration (empty matches, then retry one byte further);
-//    for patterns containing `|`, the match at a position is the longest one (libstdc++
-//    explores every alternative in POSIX mode and keeps the longest).
-// Known differences (rare): captures inside a repeated group are reset on each iteration
-// in JS but keep their last value in libstdc++ (`(a|(b))*` on "ba" gives ["a","b"] in Nix,
-// ["a",null] here); libstdc++'s extra empty iteration (`(a*)*` on "aa" gives [""] in Nix,
-// `(^)*a` on "a" gives [""]; JS rejects empty iterations, so those groups come out null/longer).
+//    for patterns with alternatives of different lengths, libstdc++ explores every
+//    alternative and keeps the longest match, but a greedy repeat that already found a match
+//    is not retried with fewer iterations (`a*(ab|)` on "aab" matches "aa"): such searches
+//    use the exact engine below (the JS fallback for long inputs takes the longest match).
+//  - patterns with repeated groups run on an exact backtracking engine (bottom of this file)
+//    that follows libstdc++'s search order: captures are kept across iterations
+//    (`(a|(b))*` on "ba" gives ["a","b"]), one extra empty iteration (`(a*)*` on "aa" gives
+//    [""]). Inputs longer than EXACT_MAX_LEN bytes (or too deep for the JS stack) fall back
+//    to the JS engine, which may differ in exactly those captures.
+// Like libstdc++, some patterns backtrack exponentially (nested repeats on long inputs).
 
 import { bytesToUtf8 } from './bytes';
 
@@ -52,8 +56,11 @@ interface Compiled {
   /** Cache of "match of length >= K" sticky regexes. */
   longer: Map<string, RegExp>;
   /** libstdc++-exact backtracking matcher, for patterns with repeated groups (whose
-   *  captures/empty iterations JS handles differently); null when JS agrees. */
+   *  captures/empty iterations JS handles differently) or alternatives of different lengths
+   *  (searches keep the longest alternative, except where a greedy repeat already matched);
+   *  null when JS agrees. */
   exact: ExactMatcher | null;
+  repeatedGroups: boolean;
 }
 
 const CLASS_SETS: Record<string, string> = {
@@ -359,7 +366,8 @@ function compile(pattern: string): Compiled {
       ambiguous: t.ambiguous,
       srcNoStart: t.ambiguous && pattern.includes('^') ? new Translator(pattern, '(?!)').translate() : src,
       longer: new Map(),
-      exact: hasRepeatedGroup(t.lastNode, false) ? new ExactMatcher(t.lastNode, t.groups) : null,
+      repeatedGroups: hasRepeatedGroup(t.lastNode, false),
+      exact: hasRepeatedGroup(t.lastNode, false) || t.ambiguous ? new ExactMatcher(t.lastNode, t.groups) : null,
     };
   } catch (e) {
     if (e instanceof PosixRegexError) result = e;
@@ -396,7 +404,7 @@ function groupsOf(m: RegExpExecArray, n: number): (string | null)[] {
  *  (null for groups that did not participate). */
 export function nixMatch(pattern: string, s: string): (string | null)[] | null {
   const c = compile(pattern);
-  if (c.exact !== null && s.length <= EXACT_MAX_LEN) {
+  if (c.exact !== null && c.repeatedGroups && s.length <= EXACT_MAX_LEN) {
     const r = c.exact.run(s, 0, true, false, false);
     if (r !== 'overflow') return r === null ? null : capsOf(s, r.caps);
   }
@@ -528,6 +536,8 @@ interface ExactState {
 class ExactMatcher {
   private readonly st: ExactState;
   private readonly entry: Cont;
+  /** Resets the repeat counters (needed after an aborted run, e.g. a stack overflow). */
+  private readonly resets: (() => void)[] = [];
 
   constructor(root: RxNode, private readonly groups: number) {
     const st: ExactState = {
@@ -632,6 +642,10 @@ class ExactMatcher {
     const st = this.st;
     let countPos = -1;
     let count = 0;
+    this.resets.push(() => {
+      countPos = -1;
+      count = 0;
+    });
     let self: Cont = () => undefined;
     const bodyFn = this.node(body, looping ? (pos) => self(pos) : more);
     const next = looping ? more : exit;
@@ -675,7 +689,10 @@ class ExactMatcher {
     try {
       this.entry(start);
     } catch (e) {
-      if (e instanceof RangeError) return 'overflow';
+      if (e instanceof RangeError) {
+        for (const r of this.resets) r();
+        return 'overflow';
+      }
       throw e;
     } finally {
       st.s = '';

@@ -8,6 +8,7 @@ import {
 } from './lifecycle';
 import { removeLinks } from './network';
 import { runDirOf } from './state';
+import { usrLayers } from './rootfs';
 import { hostHasSystemd, unitLeader, unitStart, unitStatus, unitStop, unitTerminate } from './systemd-unit';
 import { switchLive, SwitchReport } from './switch';
 
@@ -56,7 +57,15 @@ export async function login(name: string, paths: StatePaths): Promise<number> {
 
 /** Live switch of a running container from oldToplevel to c.toplevel (switch-to-configuration test). */
 export async function switchContainer(c: ContainerRef, oldToplevel: string | undefined): Promise<SwitchReport> {
-  return switchLive(c, requireLeader(c.name, leaderPid(c.name, c.paths)), oldToplevel);
+  const leader = requireLeader(c.name, leaderPid(c.name, c.paths));
+  if (oldToplevel !== undefined && usrLayers(oldToplevel).join('\n') !== usrLayers(c.toplevel).join('\n')) {
+    // The /usr overlay (host /usr + package layers) is mounted when the container boots, so a
+    // system that adds or removes packages the host lacks only works after a reboot.
+    await stopContainer(c.name, c.paths);
+    await startContainer(c);
+    return { stopped: [], restarted: [], reloaded: [], started: [], skipped: [], rebooted: true };
+  }
+  return switchLive(c, leader, oldToplevel);
 }
 
 /** Removes veth links and other network leftovers of a container that is not running. */

@@ -19,6 +19,8 @@ export interface SwitchReport {
   started: string[];
   /** Changed but left alone (X-RestartIfChanged=false). */
   skipped: string[];
+  /** The container was rebooted instead: its /usr layers changed (they are fixed at boot). */
+  rebooted?: boolean;
 }
 
 const UNIT_RE = /\.(service|socket|timer|target|path|mount|automount|swap|slice|scope)$/;

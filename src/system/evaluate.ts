@@ -51,12 +51,23 @@ export function asConfigError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
+/**
+ * Parsed-file cache for the shipped nixpkgs tree (like __pycache__: part of the installation,
+ * shared by all state roots; rebuilt on demand, silently unused when not writable).
+ * NIXOS_CONTAINER_AST_CACHE overrides the place; "off" disables it.
+ */
+function astCache(): { astCacheDir?: string; astCacheUnder?: string } {
+  const env = process.env.NIXOS_CONTAINER_AST_CACHE;
+  if (env === 'off') return {};
+  return { astCacheDir: env || path.resolve(__dirname, '..', '..', '.nix-ast-cache'), astCacheUnder: NIXPKGS_DIR };
+}
+
 export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
   const configFile = path.resolve(req.configFile);
   if (!fs.existsSync(configFile)) throw new ConfigError(`error: configuration file '${configFile}' does not exist`);
   const storeDir = req.paths.storeDir;
   fs.mkdirSync(storeDir, { recursive: true });
-  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false });
+  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false, ...astCache() });
   const ctx: HostContext = {
     storeDir,
     packages: req.packages ?? new PackageSource(req.paths),

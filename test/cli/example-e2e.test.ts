@@ -1,7 +1,7 @@
 // The README's main job as a test, on real systemd-nspawn with a real build: a container made
-// from examples/webserver.nix (nginx, a custom service, a user, an /etc file) plus a package
-// the host lacks (`hello`, fetched from the Debian archive into the store and layered over
-// /usr in the container, while the host's dpkg still says it is not installed).
+// from examples/webserver.nix (nginx, a custom service, a user, an /etc file), then updated to
+// add a package the host lacks (`hello`, fetched from the Debian archive into the store and
+// layered over /usr in the container, while the host's dpkg still says it is not installed).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
@@ -30,7 +30,7 @@ if (skip) process.stdout.write(`# skipping the example end-to-end test: ${skip}\
 
 function fetchPage(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 10_000 }, (res) => {
+    const req = http.get(url, { timeout: 10_000, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => { body += d; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -53,9 +53,7 @@ after(() => {
 
 describe('the example web server, with a package the host lacks', { skip }, () => {
   it('create builds the configuration (downloading what the host lacks)', () => {
-    const config = sb.p('config.nix');
-    fs.writeFileSync(config, `{ pkgs, ... }: {\n  imports = [ ${JSON.stringify(EXAMPLE)} ];\n  environment.systemPackages = [ pkgs.${PACKAGE} ];\n}\n`);
-    const r = sb.run(['create', NAME, '--config-file', config, '--host-address', `10.233.${N}.1`, '--local-address', LOCAL]);
+    const r = sb.run(['create', NAME, '--config-file', EXAMPLE, '--host-address', `10.233.${N}.1`, '--local-address', LOCAL]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(exists(path.join(sb.containerRoot(NAME), 'etc', 'nixos', 'configuration.nix')));
   });
@@ -78,6 +76,18 @@ describe('the example web server, with a package the host lacks', { skip }, () =
     assert.equal(user.stdout, 'webmaster\n', user.stderr);
     const svc = sb.run(['run', NAME, '--', 'systemctl', 'show', '-p', 'Result', 'status-writer.service']);
     assert.equal(svc.stdout, 'Result=success\n', svc.stderr);
+  });
+
+  it(`update adding '${PACKAGE}' (which the host lacks) restarts it with the new /usr layer`, async () => {
+    const config = sb.p('config.nix');
+    fs.writeFileSync(config, `{ pkgs, ... }: {\n  imports = [ ${JSON.stringify(EXAMPLE)} ];\n  environment.systemPackages = [ pkgs.${PACKAGE} ];\n}\n`);
+    const u = sb.run(['update', NAME, '--config-file', config]);
+    assert.equal(u.status, 0, u.stderr);
+    assert.match(u.stderr, /reloading container\.\.\./);
+    assert.match(u.stderr, /packages layered over \/usr changed: container ‘[^’]+’ was restarted/);
+    assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
+    const page = await fetchPage(`http://${LOCAL}/`);
+    assert.equal(page.status, 200);
   });
 
   it(`'${PACKAGE}' runs inside the container while the host still lacks it`, () => {

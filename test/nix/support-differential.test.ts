@@ -69,7 +69,7 @@ test('regex: generated patterns vs nix-instantiate', (t) => {
     return bs.join('|');
   };
   let structured = 0;
-  while (structured < 150) {
+  while (structured < 80) {
     let p = '';
     for (let k = 1 + Math.floor(rnd() * 2); k > 0; k--) p += rnd() < 0.7 ? '(' + genAlt(0) + ')' + pick(quants) : pick(simple);
     if (seen.has(p)) continue;
@@ -85,9 +85,11 @@ test('regex: generated patterns vs nix-instantiate', (t) => {
   const subjects = ['', 'a', 'b', 'ab', 'ba', 'aab', 'abab', 'a.b', 'b-a', 'aaa', 'bbba', 'x', 'a\nb'];
   const calls: [string, string, string][] = [];
   for (const p of valid) {
+    // repeated groups backtrack a lot (in libstdc++ too): keep their subjects short
+    const rep = hasQuantifiedGroup(p);
     for (let k = 0; k < 3; k++) {
       calls.push(['match', p, pick(subjects)]);
-      calls.push(['split', p, pick(subjects) + pick(subjects)]);
+      calls.push(['split', p, rep ? pick(subjects) : pick(subjects) + pick(subjects)]);
     }
   }
   const expr = '[ ' + calls.map(([f, p, s]) => `(builtins.${f} ${nixStr(p)} ${nixStr(s)})`).join(' ') + ' ]';

@@ -96,6 +96,16 @@ test('split: shape, empty matches and longest alternatives', () => {
   assert.deepEqual(nixSplit('x+?', 'xxx'), ['', [], '', [], '']); // (x+)? then an empty match at the end
 });
 
+test('repeated groups follow libstdc++ (captures kept across iterations, extra empty iteration)', () => {
+  assert.deepEqual(nixMatch('(a|(b))*', 'ba'), ['a', 'b']);
+  assert.deepEqual(nixMatch('(a*)*', 'aa'), ['']);
+  assert.deepEqual(nixMatch('(a*)+', 'b'), null);
+  assert.deepEqual(nixMatch('(^)*a', 'a'), ['']);
+  assert.deepEqual(nixSplit('((a|ab)*|b)+', 'abababababababab'), ['', ['', 'a'], '', ['', null], '']);
+  // long inputs stay correct (deep inputs fall back to the JS engine instead of overflowing)
+  assert.deepEqual(nixMatch('(a|b)*', 'ab'.repeat(5000)), ['b']);
+});
+
 test('compilePosixRegex returns a cached, usable RegExp', () => {
   const r1 = compilePosixRegex('[[:digit:]]+');
   assert.equal(r1, compilePosixRegex('[[:digit:]]+'));
