@@ -273,7 +273,9 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
       for (const p of paths) {
         let v = autoCall(ev, nix, root, autoArgs);
         if (p !== '') {
-          for (const comp of p.split('.')) {
+          const comps = splitAttrPath(p);
+          if (comps === null) throw new NixError(`missing closing quote in selection path '${p}'`);
+          for (const comp of comps) {
             if (comp === '') continue;
             const x = ev.force(v);
             if (/^[0-9]+$/.test(comp) && Array.isArray(x)) {
@@ -399,4 +401,24 @@ function workerMain(): void {
   } catch {
     /* ignore */
   }
+}
+
+/**
+ * Splits an -A selection path on dots, keeping quoted parts ("example.com") whole, as Nix
+ * does; null when a quote is not closed.
+ */
+export function splitAttrPath(p: string): string[] | null {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const c of p) {
+    if (c === '"') quoted = !quoted;
+    else if (c === '.' && !quoted) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (quoted) return null;
+  parts.push(cur);
+  return parts;
 }

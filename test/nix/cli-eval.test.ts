@@ -32,6 +32,11 @@ test('eval FILE with -A, --arg, --argstr and autoargs', (t) => {
   assert.equal(run([f, '--arg', 'y', '41', '-A', 'sum']).stdout, '42\n');
   assert.equal(run([f, '--arg', 'y', '1', '--argstr', 's', 'hi', '-A', 's']).stdout, '"hi"\n');
   assert.equal(run([f, '--arg', 'y', '1', '-A', 'list.1']).stdout, '20\n');
+  // quoted components stay whole, as in nix-instantiate
+  assert.equal(run(['-E', '{ hosts."example.com".port = 80; }', '-A', 'hosts."example.com".port']).stdout, '80\n');
+  const unclosed = run(['-E', '{ a = 1; }', '-A', 'a"']);
+  assert.equal(unclosed.code, 1);
+  assert.match(unclosed.stderr, /missing closing quote in selection path 'a"'/);
   const missing = run([f]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot evaluate a function that has an argument without a value \('y'\)/);
