@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { statePaths } from '../src/state/paths';
 import { PackageSource, collectingProgress } from '../src/packages';
-import { removeTree } from '../src/packages/store-path';
+import { removeTree } from '../src/state/store';
 
 function hostHas(pkg: string): boolean {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });

@@ -1,7 +1,9 @@
 // On-disk cache of parsed files: the AST of a .nix file, serialised with v8.serialize
 // (positions stored as byte offsets), keyed by the file's path and validated against a hash
-// of its contents, the parser build and $HOME (home-path literals are resolved at parse time).
-// Parsing the nixpkgs lib + NixOS modules cold costs ~0.3 s; loading them from here ~20 ms.
+// of its contents, the parser build, $HOME (home-path literals are resolved at parse time)
+// and the names of the root scope. An entry is only written after the file compiled without
+// error in that root scope (every variable resolved), so a cached AST is also "checked":
+// the compiler may then compile function bodies on first call only.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as nodePath from 'path';
@@ -16,8 +18,7 @@ function stamp(): string {
   if (parserStamp === null) {
     let m = '';
     try {
-      const st = fs.statSync(require.resolve('./parser'));
-      m = `${st.mtimeMs}:${st.size}`;
+      m = crypto.createHash('sha1').update(fs.readFileSync(require.resolve('./parser'))).digest('hex');
     } catch {
       /* no stamp: still keyed by contents */
     }
@@ -26,8 +27,8 @@ function stamp(): string {
   return parserStamp;
 }
 
-function keyOf(file: string, text: string): Buffer {
-  return crypto.createHash('sha1').update(stamp()).update('\0').update(file).update('\0').update(text, 'latin1').digest();
+function keyOf(sig: string, file: string, text: string): Buffer {
+  return crypto.createHash('sha1').update(stamp()).update('\0').update(sig).update('\0').update(file).update('\0').update(text, 'latin1').digest();
 }
 
 function entryPath(dir: string, file: string): string {
@@ -83,7 +84,11 @@ function decode(x: unknown, src: Source, li: LineIndex): void {
 export class AstCache {
   private ok = true;
   /** `under`: cache only files below this directory (e.g. a shipped nixpkgs tree). */
-  constructor(private readonly dir: string, private readonly under?: string) {}
+  private readonly sig: string;
+  /** rootNames: the names of the root scope the files are compiled in. */
+  constructor(private readonly dir: string, rootNames: Iterable<string>, private readonly under?: string) {
+    this.sig = crypto.createHash('sha1').update([...rootNames].sort().join('\0')).digest('hex');
+  }
 
   private wanted(file: string): boolean {
     return this.ok && (this.under === undefined || file.startsWith(this.under + '/'));
@@ -98,7 +103,7 @@ export class AstCache {
     } catch {
       return undefined;
     }
-    if (buf.length < 20 || !buf.subarray(0, 20).equals(keyOf(src.file, src.text))) return undefined;
+    if (buf.length < 20 || !buf.subarray(0, 20).equals(keyOf(this.sig, src.file, src.text))) return undefined;
     try {
       const tree = v8.deserialize(buf.subarray(20)) as Node;
       decode(tree, src, new LineIndex(src.text));
@@ -108,6 +113,7 @@ export class AstCache {
     }
   }
 
+  /** Remember `ast` (call only after it compiled without error in the root scope). */
   store(src: Source, ast: Node): void {
     if (!this.wanted(src.file)) return;
     try {
@@ -115,7 +121,7 @@ export class AstCache {
       fs.mkdirSync(this.dir, { recursive: true });
       const dest = entryPath(this.dir, src.file);
       const tmp = `${dest}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, Buffer.concat([keyOf(src.file, src.text), body]));
+      fs.writeFileSync(tmp, Buffer.concat([keyOf(this.sig, src.file, src.text), body]));
       fs.renameSync(tmp, dest);
     } catch {
       this.ok = false; // read-only or full cache dir: parse every time

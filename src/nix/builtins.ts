@@ -40,6 +40,7 @@ import {
   PrimopApp,
   Thunk,
   Value,
+  copyMap,
   ctxOf,
   fromUtf8,
   mkStr,
@@ -386,7 +387,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceAttrs(a);
     const names = listElems(l);
     if (names.length === 0) return s;
-    const m = new Map(s.m);
+    const m = copyMap(s.m);
     let changed = false;
     for (const n of names) changed = m.delete(str(n)) || changed;
     if (!changed) return s;
@@ -403,7 +404,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
         const v = y.get(k);
         if (v !== undefined) m.set(k, v);
       }
-    } else for (const [k, v] of y.m) if (x.has(k)) m.set(k, v);
+    } else y.m.forEach((v, k) => { if (x.has(k)) m.set(k, v); });
     const r = new NixAttrs(m);
     r.pos = y.pos;
     return r;
@@ -420,7 +421,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('mapAttrs', 2, ([f, a]) => {
     const s = forceAttrs(a);
     const m = new Map<string, Value>();
-    for (const [k, v] of s.m) m.set(k, lazyApply(ev, f, [k, v]));
+    s.m.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
     const r = new NixAttrs(m);
     r.pos = s.pos;
     return r;
@@ -437,14 +438,14 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('zipAttrsWith', 2, ([f, l]) => {
     const groups = new Map<string, Value[]>();
     for (const e of listElems(l)) {
-      for (const [k, v] of forceAttrs(e).m) {
-        let g = groups.get(k);
-        if (!g) groups.set(k, (g = []));
-        g.push(v);
-      }
+      forceAttrs(e).m.forEach((v, k) => {
+        const g = groups.get(k);
+        if (g === undefined) groups.set(k, [v]);
+        else g.push(v);
+      });
     }
     const m = new Map<string, Value>();
-    for (const [k, vs] of groups) m.set(k, lazyApply(ev, f, [k, vs]));
+    groups.forEach((vs, k) => m.set(k, lazyApply(ev, f, [k, vs])));
     return new NixAttrs(m);
   });
   def('functionArgs', 1, ([f]) => {

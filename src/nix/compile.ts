@@ -26,6 +26,7 @@ import {
   NixString,
   Thunk,
   Value,
+  copyMap,
   mkStr,
   showType,
 } from './values';
@@ -81,8 +82,36 @@ export class Compiler {
 
   // ---------------------------------------------------------------- entry
 
-  compileTop(node: Node, scope: Scope = this.root): Code {
-    return this.c(node, scope);
+  /**
+   * lazyBodies: compile function bodies on their first call. Only for code that compiled
+   * completely before (e.g. a cached AST of an unchanged file), since compiling is also what
+   * reports undefined variables, which Nix does for the whole file before evaluating it.
+   */
+  compileTop(node: Node, scope: Scope = this.root, lazyBodies = false): Code {
+    const save = this.lazyBodies;
+    this.lazyBodies = lazyBodies;
+    try {
+      return this.c(node, scope);
+    } finally {
+      this.lazyBodies = save;
+    }
+  }
+
+  private lazyBodies = false;
+
+  /** A function body's code now, or null when it is compiled on first call (compileLate). */
+  private bodyCode(body: Node, scope: Scope): Code | null {
+    return this.lazyBodies ? null : this.c(body, scope);
+  }
+
+  private compileLate(body: Node, scope: Scope): Code {
+    const save = this.lazyBodies;
+    this.lazyBodies = true;
+    try {
+      return this.c(body, scope);
+    } finally {
+      this.lazyBodies = save;
+    }
   }
 
   // ---------------------------------------------------------------- lazy
@@ -338,7 +367,7 @@ export class Compiler {
 
   private posMap(node: AttrsNode): Map<string, Pos> {
     const m = new Map<string, Pos>();
-    for (const [k, b] of node.binds) m.set(k, b.pos);
+    node.binds.forEach((b, k) => m.set(k, b.pos));
     return m;
   }
 
@@ -387,7 +416,7 @@ export class Compiler {
       for (let i = 0; i < n; i++) m.set(names[i], codes[i](env));
       let pm: Map<string, Pos> | null = posMap;
       if (hasDyn) {
-        pm = new Map(posMap);
+        pm = copyMap(posMap);
         dyn(env, m, pm);
       }
       const a = new NixAttrs(m);
@@ -459,7 +488,7 @@ export class Compiler {
         }
       }
       if (hasDyn) {
-        pm = new Map(posMap);
+        pm = copyMap(posMap);
         dyn(e2, m, pm);
       }
       const a = new NixAttrs(m);
@@ -480,13 +509,14 @@ export class Compiler {
     let info: LambdaInfo;
     if (node.formals === null) {
       const inner = new Scope(scope, new Map([[node.arg!, 0]]));
-      const body = this.c(node.body, inner);
+      let body: Code | null = this.bodyCode(node.body, inner);
+      const bodyNode = node.body;
       info = {
         name: node.arg,
         formals: null,
         ellipsis: false,
         pos,
-        call: (lenv, arg) => body(new Env(lenv, [arg])),
+        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))(new Env(lenv, [arg])),
       };
     } else {
       const formals = node.formals;
@@ -496,7 +526,8 @@ export class Compiler {
       if (node.arg !== null) names.set(node.arg, nf);
       const inner = new Scope(scope, names);
       const defs: (Code | null)[] = formals.map((f) => (f.def ? this.lazy(f.def, inner, true) : null));
-      const body = this.c(node.body, inner);
+      let body: Code | null = this.bodyCode(node.body, inner);
+      const bodyNode = node.body;
       const fnames = formals.map((f) => f.name);
       const fset = new Set(fnames);
       const ellipsis = node.ellipsis;
@@ -531,7 +562,7 @@ export class Compiler {
               if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos);
           }
           if (hasAt) vals[nf] = arg;
-          return body(e2);
+          return (body ??= this.compileLate(bodyNode, inner))(e2);
         },
       };
     }
@@ -733,15 +764,15 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
     if (x.depth >= 12) void r.m; // flatten the chain now (a single copy)
     return r;
   }
-  const m = new Map(x.m);
-  for (const [k, v] of y.m) m.set(k, v);
+  const m = copyMap(x.m);
+  y.m.forEach((v, k) => m.set(k, v));
   const r = new NixAttrs(m);
   if (x.pos || y.pos) {
     if (!x.pos) r.pos = y.pos;
     else if (!y.pos) r.pos = x.pos;
     else {
-      const pm = new Map(x.pos);
-      for (const [k, p] of y.pos) pm.set(k, p);
+      const pm = copyMap(x.pos);
+      y.pos.forEach((p, k) => pm.set(k, p));
       r.pos = pm;
     }
   }

@@ -71,6 +71,10 @@ export class Evaluator implements EvalContext {
   private compiler: Compiler;
   private importCache = new Map<string, Value>();
   private parseCache = new Map<string, Node>();
+  /** files whose AST compiled completely in the root scope (compile bodies lazily) */
+  private checkedFiles = new Set<string>();
+  /** parsed files not yet in the AST cache (stored once compiled) */
+  private uncachedSources = new Map<string, Source>();
   private storeCache = new Map<string, string>();
   private searchEntries: SearchEntry[];
   private traceSink: (line: string) => void;
@@ -83,8 +87,6 @@ export class Evaluator implements EvalContext {
     this.traceSink = opts.traceOut ?? ((line) => process.stderr.write(Buffer.from(line + '\n', 'latin1')));
     this.searchEntries = this.buildSearchPath(opts.searchPath ?? []);
     this.lintOpts = opts.lint;
-    // parse-time lint checks need the real parser run
-    this.astCache = opts.astCacheDir && !opts.lint ? new AstCache(opts.astCacheDir, opts.astCacheUnder) : null;
     this.experimentalFeatures = new Set(opts.experimentalFeatures ?? []);
 
     const B = makeBuiltins(this);
@@ -122,6 +124,8 @@ export class Evaluator implements EvalContext {
     this.rootScope = new Scope(null, names);
     this.baseEnv = new Env(null, vals);
     this.compiler = new Compiler(this, this.rootScope);
+    // parse-time lint checks need the real parser run
+    this.astCache = opts.astCacheDir && !opts.lint ? new AstCache(opts.astCacheDir, names.keys(), opts.astCacheUnder) : null;
   }
 
   // ---------------------------------------------------------------- search path
@@ -188,9 +192,10 @@ export class Evaluator implements EvalContext {
       const src: Source = { file, text, isFile: true };
       const cache: AstCache | null = this.astCache;
       n = cache?.load(src);
-      if (n === undefined) {
+      if (n !== undefined) this.checkedFiles.add(file);
+      else {
         n = parse(src, { baseDir: nodePath.posix.dirname(file), lint: this.lintOpts, warn: (m) => this.traceOut(m) });
-        cache?.store(src, n);
+        if (cache) this.uncachedSources.set(file, src);
       }
       this.parseCache.set(file, n);
     }
@@ -227,7 +232,16 @@ export class Evaluator implements EvalContext {
     if (r === undefined) {
       const t = new Thunk(() => {
         const node = this.parseFile(file);
-        const code = this.compiler.compileTop(node);
+        const checked = this.checkedFiles.has(file);
+        const code = this.compiler.compileTop(node, this.rootScope, checked);
+        if (!checked) {
+          this.checkedFiles.add(file);
+          const src = this.uncachedSources.get(file);
+          if (src !== undefined) {
+            this.uncachedSources.delete(file);
+            this.astCache!.store(src, node);
+          }
+        }
         return code(this.baseEnv);
       }, this.baseEnv);
       this.importCache.set(file, t);

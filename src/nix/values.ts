@@ -127,11 +127,12 @@ export class NixAttrs {
         layers.push(a);
         a = a._parent!;
       }
-      m = new Map(a._m);
-      let pm: Map<string, Pos> | null = a.pos ? new Map(a.pos) : null;
+      const mm = copyMap(a._m);
+      m = mm;
+      let pm: Map<string, Pos> | null = a.pos ? copyMap(a.pos) : null;
       for (let i = layers.length - 1; i >= 0; i--) {
         const l = layers[i];
-        for (const [k, v] of l._own!) m.set(k, v);
+        l._own!.forEach((v, k) => mm.set(k, v));
         if (l.pos || pm) {
           pm ??= new Map();
           for (const k of l._own!.keys()) {
@@ -175,6 +176,13 @@ export class NixAttrs {
     return k;
   }
   static readonly EMPTY = new NixAttrs(new Map());
+}
+
+/** A copy of a Map (forEach: no iterator/entry objects, unlike `new Map(m)` in V8 11). */
+export function copyMap<K, V>(src: Map<K, V>): Map<K, V> {
+  const m = new Map<K, V>();
+  src.forEach((v, k) => m.set(k, v));
+  return m;
 }
 
 export function cmpBytes(a: string, b: string): number {

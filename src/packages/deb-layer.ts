@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { addToStore, storePathFor, versionForName } from './store-path';
+import { versionForName } from './store-path';
+import { addToStore, storePathFor } from '../state/store';
 import type { DebRef } from './apt';
 import { PackageError } from './errors';
 import { formatAlternatives, parseAlternatives } from './alternatives';
@@ -46,6 +47,7 @@ export function layerPathFor(storeDir: string, deb: DebRef, sha256: string): str
 export function unpackDebLayer(storeDir: string, debFile: string, deb: DebRef, sha256: string): string {
   const target = layerPathFor(storeDir, deb, sha256);
   return addToStore(target, (tmp) => {
+    fs.mkdirSync(tmp);
     try {
       execFileSync('dpkg-deb', ['-x', debFile, tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (e) {

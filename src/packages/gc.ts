@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { StatePaths } from '../state/paths';
-import { removeTree } from './store-path';
+import { removeTree } from '../state/store';
 
 export interface GcResult {
   /** Store paths removed (or that would be, with dryRun), with their size on disk. */

@@ -31,7 +31,8 @@ import { PackageError } from './errors';
 import { NIXPKGS_TO_DEBIAN, debianNamesFor } from './nixpkgs-names';
 import { describeTree, PackageFile, planTree, writeTree } from './package-tree';
 import { ProgressSink, stderrProgress } from './progress';
-import { addToStore, storePathFor, versionForName } from './store-path';
+import { versionForName } from './store-path';
+import { addToStore, storePathFor } from '../state/store';
 import { closestNames } from './suggest';
 
 export { PackageError } from './errors';
@@ -347,6 +348,7 @@ export class PackageSource {
       const description = ['package', ...versions, ...usrLayers, describeTree(entries)].join('\n');
       const name = `${pname}-${versionForName(info.version)}`;
       const outPath = addToStore(storePathFor(this.paths.storeDir, description, name), (tmp) => {
+        fs.mkdirSync(tmp);
         writeTree(tmp, entries);
         fs.mkdirSync(path.join(tmp, 'nix-support'));
         fs.writeFileSync(path.join(tmp, 'nix-support', 'debian-packages'), versions.map((v) => `${v}\n`).join(''));

@@ -23,7 +23,8 @@ import {
 } from '../nix';
 import { fromUtf8 } from '../nix/values';
 import { checkManifest } from './manifest';
-import { addSymlinkJoin, addTextFile, materialize, storePathFor } from './store';
+import { addSymlinkJoin, addTextFile } from './store';
+import { addToStore, storePathFor } from '../state/store';
 import { buildToplevel } from './toplevel';
 
 /** What the system layer needs of a package source (src/packages PackageSource has it). */
@@ -61,7 +62,7 @@ function attrBool(set: Value, name: string): boolean {
 /** Runs a runCommand script on the host: bash, no network (own network namespace), $out set. */
 export function runBuilder(storeDir: string, name: string, env: Record<string, string>, script: string): string {
   const final = storePathFor(storeDir, JSON.stringify(['runCommand', name, env, script]), name);
-  return materialize(final, (tmp) => {
+  return addToStore(final, (tmp) => {
     const buildDir = fs.mkdtempSync(path.join(storeDir, '.build-'));
     try {
       const r = spawnSync('unshare', ['--net', '--', '/bin/bash', '-e', '-c', script], {

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { activateScript, initScript, SPECIAL_ETC } from './activation-script';
 import type { EtcEntry, Manifest, UnitEntry } from './manifest';
-import { exists, linkTree, materialize, storePathFor } from './store';
+import { linkTree } from './store';
+import { addToStore, pathExists, storePathFor } from '../state/store';
 import { groupText, mutablePasswordUsers, passwdText, PreviousIds, resolveIds, shadowText } from './users';
 
 /** Bumped whenever the toplevel layout or a generated script changes. */
@@ -102,7 +103,7 @@ function unitLinks(dir: string, name: string, u: UnitEntry): void {
       const d = path.join(dir, `${o}.${kind}`);
       fs.mkdirSync(d, { recursive: true });
       const link = path.join(d, name);
-      if (!exists(link)) fs.symlinkSync(target, link);
+      if (!pathExists(link)) fs.symlinkSync(target, link);
     }
   }
 }
@@ -123,7 +124,7 @@ function writeUnits(etcDir: string, m: Manifest): void {
     unitLinks(dir, name, u);
   }
   const def = path.join(dir, 'default.target');
-  if (!exists(def)) fs.symlinkSync(m.units[m.defaultUnit] ? m.defaultUnit : `/usr/lib/systemd/system/${m.defaultUnit}`, def);
+  if (!pathExists(def)) fs.symlinkSync(m.units[m.defaultUnit] ? m.defaultUnit : `/usr/lib/systemd/system/${m.defaultUnit}`, def);
 }
 
 function writeEtc(etcDir: string, m: Manifest, storeDir: string): EtcEntry[] {
@@ -199,13 +200,13 @@ export function toplevelKey(m: Manifest, storeDir: string, layers: string[], pre
 export function buildToplevel(input: ToplevelInput): string {
   const { manifest: m, storeDir } = input;
   for (const e of m.etc) {
-    if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir) && !exists(e.source)) {
+    if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir) && !pathExists(e.source)) {
       throw new Error(`error: the source of environment.etc."${e.target}" does not exist: ${e.source}`);
     }
   }
   const layers = collectUsrLayers(m, storeDir, input.realizedLayers ?? []);
   const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds), m.name);
-  return materialize(final, (tmp) => {
+  return addToStore(final, (tmp) => {
     fs.mkdirSync(tmp);
     const etcDir = path.join(tmp, 'etc');
     const entries = writeEtc(etcDir, m, storeDir);

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { collectGarbage, collectingProgress, PackageSource } from '../../src/packages';
-import { storeHash } from '../../src/packages/store-path';
+import { storeHash } from '../../src/state/store';
 import { storeEntries, tempRoot, TempRoot } from './helpers';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'nixos-container');

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { statePaths, StatePaths } from '../../src/state/paths';
-import { removeTree } from '../../src/packages/store-path';
+import { removeTree } from '../../src/state/store';
 
 export interface TempRoot {
   root: string;

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { statePaths, StatePaths } from '../../src/state/paths';
+import { removeTree } from '../../src/state/store';
 import type { BuildResult, PackageProvider } from '../../src/system/index';
 
 /** The system layer, loaded on first use: a broken evaluator makes tests skip, not crash. */
@@ -23,23 +24,8 @@ export function tempRoot(prefix = 'nc-system-'): { root: string; paths: StatePat
   return {
     root,
     paths,
-    cleanup: () => {
-      // store paths are read-only: make them writable again before removing
-      const walk = (p: string) => {
-        let st: fs.Stats;
-        try {
-          st = fs.lstatSync(p);
-        } catch {
-          return;
-        }
-        if (st.isDirectory()) {
-          fs.chmodSync(p, 0o755);
-          for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-        }
-      };
-      walk(root);
-      fs.rmSync(root, { recursive: true, force: true });
-    },
+    // store paths are read-only: removeTree makes them writable again first
+    cleanup: () => removeTree(root),
   };
 }
 

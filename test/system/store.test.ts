@@ -4,7 +4,8 @@ import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { addSymlinkJoin, addTextFile, nixBase32, storeHash } from '../../src/system/store';
+import { addSymlinkJoin, addTextFile } from '../../src/system/store';
+import { nixBase32, storeHash } from '../../src/state/store';
 import { sha512crypt } from '../../src/system/sha512crypt';
 import { tempRoot } from './helpers';
 
