@@ -29,21 +29,12 @@ function toBuf(s: string | Buffer | Uint8Array): Buffer {
 
 // ---------------------------------------------------------------- base-32
 
-const B32 = '0123456789abcdfghijklmnpqrsvwxyz';
+// Encoding is shared with the store on disk (src/state/store.ts); decoding lives here.
+import { nixBase32 } from '../state/store';
 
-/** Nix's base-32 encoding (the one in store paths; not RFC 4648). */
-export function nixBase32(bytes: Uint8Array): string {
-  const len = Math.ceil((bytes.length * 8) / 5);
-  let out = '';
-  for (let n = len - 1; n >= 0; n--) {
-    const b = n * 5;
-    const i = b >> 3;
-    const j = b & 7;
-    const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
-    out += B32[c & 0x1f];
-  }
-  return out;
-}
+export { nixBase32 };
+
+const B32 = '0123456789abcdfghijklmnpqrsvwxyz';
 
 /** Inverse of nixBase32; `size` = number of bytes (defaults to floor(len*5/8)). */
 export function nixBase32Decode(s: string, size = Math.floor((s.length * 5) / 8)): Buffer {
