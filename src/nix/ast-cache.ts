@@ -4,14 +4,23 @@
 // and the names of the root scope. An entry is only written after the file compiled without
 // error in that root scope (every variable resolved), so a cached AST is also "checked":
 // the compiler may then compile function bodies on first call only.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import * as v8 from 'v8';
 import type { Node, Source } from './ast';
 import { LazyPos, LineIndex } from './parser';
 
 const FORMAT = 'nix-ast-1';
+
+// loaded on first use: `nixos-container eval` of plain expressions never needs them
+/* eslint-disable @typescript-eslint/no-var-requires */
+const crypto = {
+  createHash: (alg: string) => (require('crypto') as typeof import('crypto')).createHash(alg),
+};
+const v8 = {
+  serialize: (x: unknown): Buffer => (require('v8') as typeof import('v8')).serialize(x),
+  deserialize: (b: Buffer): unknown => (require('v8') as typeof import('v8')).deserialize(b),
+};
+/* eslint-enable @typescript-eslint/no-var-requires */
 
 let parserStamp: string | null = null;
 function stamp(): string {

@@ -1,7 +1,7 @@
 // The builtins of Nix 2.8 (plus a few newer ones used by the language tests).
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import * as crypto from 'crypto';
+import type * as Crypto from 'crypto';
 import { NixError } from './errors';
 import {
   EvalContext,
@@ -58,6 +58,10 @@ export const GLOBAL_NAMES = [
 ];
 
 const DUMMY_ENV = new Env(null, []);
+
+// loaded on first use (hashing builtins): keeps `eval` start-up small
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypto).createHash(alg) };
 
 /** A thunk for `f a1 ... an`, forced on demand. */
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {

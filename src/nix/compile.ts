@@ -758,6 +758,12 @@ function fnDesc(lam: Lambda): string {
 
 export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   if (y.size === 0) return x;
+  if (x.namesPending) {
+    // e.g. a package set whose names are listed only on enumeration: keep it that way
+    const r = NixAttrs.layered(x, y);
+    if (x.depth >= 12) void r.m;
+    return r;
+  }
   if (x.size === 0) return y;
   if (y.size <= 8 && x.size >= 16) {
     const r = NixAttrs.layered(x, y);

@@ -106,28 +106,60 @@ export class NixAttrs {
     r._m = null;
     r._parent = parent;
     r._depth = parent._depth + 1;
-    let size = parent.size;
-    for (const k of om.keys()) if (!parent.has(k)) size++;
-    r._size = size;
+    r._size = -1; // computed on demand (a lazy base would have to list its names)
     r._own = om;
     r.pos = own.pos;
     return r;
   }
   private _own: Map<string, Value> | null = null;
+  private _lazy: LazyAttrSource | null = null;
+  private _lazyVals: Map<string, Value | undefined> | null = null;
+  /**
+   * A set whose names are only listed when it is enumerated (attrNames, size, printing...):
+   * `get`/`has`/`?`/`.` ask `src.lookup`, whose results are kept (one value per name).
+   * `src.names()` must list exactly the names for which lookup gives a value.
+   */
+  /** Whether the names are not known yet (a lazy set, or layers over one). */
+  get namesPending(): boolean {
+    if (this._m !== null) return false;
+    if (this._lazy !== null) return true;
+    return this._size < 0 && this._parent!.namesPending;
+  }
+  static lazy(src: LazyAttrSource): NixAttrs {
+    const r = new NixAttrs(null as unknown as Map<string, Value>);
+    r._m = null;
+    r._lazy = src;
+    r._lazyVals = new Map();
+    return r;
+  }
   get depth(): number {
     return this._depth;
   }
   get m(): Map<string, Value> {
     let m = this._m;
+    if (m === null && this._lazy !== null) {
+      const src = this._lazy;
+      const vals = this._lazyVals!;
+      const lm = new Map<string, Value>();
+      for (const k of src.names()) {
+        let v = vals.get(k);
+        if (v === undefined) v = src.listed ? src.listed(k) : src.lookup(k);
+        if (v !== undefined) lm.set(k, v);
+      }
+      this._m = lm;
+      this._lazy = null;
+      this._lazyVals = null;
+      return lm;
+    }
     if (m === null) {
       // flatten the whole chain at once: base map + every layer, oldest first
       const layers: NixAttrs[] = [];
       let a: NixAttrs = this;
-      while (a._m === null) {
+      while (a._m === null && a._lazy === null) {
         layers.push(a);
         a = a._parent!;
       }
-      const mm = copyMap(a._m);
+      const mm = copyMap(a.m);
       m = mm;
       let pm: Map<string, Pos> | null = a.pos ? copyMap(a.pos) : null;
       for (let i = layers.length - 1; i >= 0; i--) {
@@ -151,10 +183,28 @@ export class NixAttrs {
     return m;
   }
   get size(): number {
-    return this._m !== null ? this._m.size : this._size;
+    if (this._m !== null) return this._m.size;
+    if (this._lazy !== null) return this.m.size;
+    let size = this._size;
+    if (size < 0) {
+      const parent = this._parent!;
+      size = parent.size;
+      for (const k of this._own!.keys()) if (!parent.has(k)) size++;
+      this._size = size;
+    }
+    return size;
   }
   get(k: string): Value | undefined {
     if (this._m !== null) return this._m.get(k);
+    if (this._lazy !== null) {
+      const vals = this._lazyVals!;
+      let v = vals.get(k);
+      if (v === undefined && !vals.has(k)) {
+        v = this._lazy.lookup(k);
+        vals.set(k, v);
+      }
+      return v;
+    }
     const v = this._own!.get(k);
     return v !== undefined ? v : this._parent!.get(k);
   }
@@ -162,7 +212,7 @@ export class NixAttrs {
     return this.get(k) !== undefined;
   }
   getPos(k: string): Pos | undefined {
-    if (this._m !== null) return this.pos?.get(k);
+    if (this._m !== null || this._lazy !== null) return this.pos?.get(k);
     if (this._own!.has(k)) return this.pos?.get(k);
     return this._parent!.getPos(k);
   }
@@ -176,6 +226,15 @@ export class NixAttrs {
     return k;
   }
   static readonly EMPTY = new NixAttrs(new Map());
+}
+
+export interface LazyAttrSource {
+  /** every name, in any order (called when the set is enumerated) */
+  names(): Iterable<string>;
+  /** the value of a name, undefined when the set has no such attribute */
+  lookup(name: string): Value | undefined;
+  /** the value of a name that names() listed (skips the membership test of lookup) */
+  listed?(name: string): Value;
 }
 
 /** A copy of a Map (forEach: no iterator/entry objects, unlike `new Map(m)` in V8 11). */

@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Evaluator, NixError, Value, fromJS, getAttr, mkPath } from '../nix';
-import { PackageSource } from '../packages';
 import type { StatePaths } from '../state/paths';
 import { HostContext, PackageProvider, makeHostValue } from './host';
 
@@ -62,6 +61,15 @@ function astCache(): { astCacheDir?: string; astCacheUnder?: string } {
   return { astCacheDir: env || path.resolve(__dirname, '..', '..', '.nix-ast-cache'), astCacheUnder: NIXPKGS_DIR };
 }
 
+/** The host distribution's archive (loaded only when no other source is given: ~70 ms of modules). */
+function defaultPackages(paths: StatePaths): PackageProvider {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { PackageSource: Source } = require('../packages') as typeof import('../packages');
+  const src = new Source(paths);
+  // lookup() knows exactly the names of names(): membership without listing 63k names
+  return Object.assign(src, { has: (attr: string) => src.lookup(attr) !== undefined });
+}
+
 export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
   const configFile = path.resolve(req.configFile);
   if (!fs.existsSync(configFile)) throw new ConfigError(`error: configuration file '${configFile}' does not exist`);
@@ -70,7 +78,7 @@ export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
   const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false, ...astCache() });
   const ctx: HostContext = {
     storeDir,
-    packages: req.packages ?? new PackageSource(req.paths),
+    packages: req.packages ?? defaultPackages(req.paths),
     realizedLayers: [],
     built: [],
   };

@@ -21,7 +21,7 @@ import {
   mkStringWithContext,
   fromJS,
 } from '../nix';
-import { fromUtf8 } from '../nix/values';
+import { fromUtf8, toUtf8 } from '../nix/values';
 import { checkManifest } from './manifest';
 import { addSymlinkJoin, addTextFile } from './store';
 import { addToStore, storePathFor } from '../state/store';
@@ -32,6 +32,8 @@ export interface PackageProvider {
   names(): string[];
   lookup(attr: string): { debName: string; version: string; description: string } | undefined;
   realize(attr: string): { outPath: string; usrLayers: string[] };
+  /** Exact membership test (`attr` is in names()) without listing all names; default: names(). */
+  has?(attr: string): boolean;
 }
 
 export interface HostContext {
@@ -152,16 +154,33 @@ export function makeHostValue(ev: Evaluator, ctx: HostContext): Value {
 
   // packageSet EXTRAS: every host package (lazily) plus EXTRAS (builders, lib, ...), which win.
   // Built here in one pass: a Nix `//` over tens of thousands of names costs far more.
-  let packageThunks: Map<string, Value> | undefined;
-  const packageSet = mkPrimop('packageSet', 1, ([extras]) => {
-    if (!packageThunks) {
-      packageThunks = new Map();
-      for (const name of ctx.packages.names()) packageThunks.set(fromUtf8(name), mkThunk(() => packageValue(name)));
+  // The names are listed only when the set is enumerated (attrNames, printing...): selecting
+  // `pkgs.nginx` or testing `pkgs ? nginx` asks the provider about that one name.
+  const packageThunks = new Map<string, Value>();
+  let nameSet: Set<string> | undefined;
+  const isPackage = (k: string): boolean => {
+    const p = ctx.packages;
+    if (p.has) return p.has(toUtf8(k));
+    nameSet ??= new Set(p.names().map(fromUtf8));
+    return nameSet.has(k);
+  };
+  const packageThunk = (k: string): Value => {
+    let t = packageThunks.get(k);
+    if (t === undefined) {
+      const name = toUtf8(k);
+      t = mkThunk(() => packageValue(name));
+      packageThunks.set(k, t);
     }
-    const m = new Map(packageThunks);
+    return t;
+  };
+  const packageSet = mkPrimop('packageSet', 1, ([extras]) => {
+    const base = NixAttrs.lazy({
+      names: () => ctx.packages.names().map(fromUtf8),
+      lookup: (k) => (isPackage(k) ? packageThunk(k) : undefined),
+      listed: packageThunk,
+    });
     const ex = forceAttrs(null, extras);
-    for (const k of ex.keys()) m.set(k, ex.get(k)!);
-    return new NixAttrs(m);
+    return ex.size === 0 ? base : NixAttrs.layered(base, ex);
   });
 
   const buildSystemPrimop = mkPrimop('buildSystem', 1, ([manifest]) => {
