@@ -25,7 +25,8 @@ Options:
   --show-trace          show "while evaluating" frames in errors
   --parse               only parse; print the parsed expression
   -                     read the expression from standard input
-  --read-write-mode, --eval-only, --eval, --timeout N   accepted for compatibility
+  --read-write-mode     let toFile and path copies write into the store (as Nix does)
+  --eval-only, --eval, --timeout N   accepted for compatibility
 `;
 
 interface Flags {
@@ -39,6 +40,8 @@ interface Flags {
   autoArgs: { name: string; expr?: string; str?: string }[];
   showTrace: boolean;
   parseOnly: boolean;
+  /** --read-write-mode: toFile and path copies really write into the store, as Nix does. */
+  readWrite: boolean;
   lint: { absolutePathLiterals?: 'warn' | 'fatal'; shortPathLiterals?: 'warn' | 'fatal'; urlLiterals?: 'warn' | 'fatal' };
   features: string[];
   files: string[];
@@ -56,6 +59,7 @@ function parseFlags(args: string[]): Flags | string {
     autoArgs: [],
     showTrace: false,
     parseOnly: false,
+    readWrite: false,
     files: [],
     lint: {},
     features: [],
@@ -69,10 +73,14 @@ function parseFlags(args: string[]): Flags | string {
       return r;
     };
     switch (a) {
+      case '--read-write-mode':
+        f.readWrite = true;
+        break;
+      case '--readonly-mode':
+        f.readWrite = false;
+        break;
       case '--eval':
       case '--eval-only':
-      case '--read-write-mode':
-      case '--readonly-mode':
       case '--impure':
       case '--pure-eval':
         break;
@@ -233,6 +241,7 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
     showTrace: flags.showTrace,
     lint: flags.lint,
     experimentalFeatures: flags.features,
+    writeStore: flags.readWrite,
     traceOut: (l) => io.err(l + '\n'),
   });
   const cwd = process.cwd();

@@ -67,3 +67,18 @@ test('trace goes to stderr', () => {
   assert.equal(r.stdout, '1\n');
   assert.equal(r.stderr, 'trace: hello\n');
 });
+
+test('--read-write-mode makes toFile write into the store; without it only the path is computed', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixcli-store-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const runIn = (store: string, args: string[]) => spawnSync(process.execPath, [cli, 'eval', ...args], {
+    encoding: 'utf8', env: { ...process.env, NIX_STORE_DIR: store },
+  });
+  const expr = 'import "${builtins.toFile "drv" "{ x = 1; }"}"';
+  const rw = runIn(path.join(dir, 'rw'), ['--read-write-mode', '--strict', '-E', expr]);
+  assert.equal(rw.stdout, '{ x = 1; }\n', rw.stderr);
+  assert.equal(fs.readdirSync(path.join(dir, 'rw')).length, 1);
+  const ro = runIn(path.join(dir, 'ro'), ['-E', 'builtins.toFile "drv" "{}"']);
+  assert.match(ro.stdout, new RegExp(`^"${path.join(dir, 'ro')}/[0-9a-df-np-sv-z]{32}-drv"\\n$`));
+  assert.equal(fs.existsSync(path.join(dir, 'ro')), false);
+});
