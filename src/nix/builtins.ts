@@ -426,9 +426,8 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceAttrs(a);
     const m = new Map<string, Value>();
     s.m.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
-    const r = new NixAttrs(m);
-    r.pos = s.pos;
-    return r;
+    // New bindings: like Nix, the result carries no attribute positions.
+    return new NixAttrs(m);
   });
   def('catAttrs', 2, ([n, l]) => {
     const name = str(n);
