@@ -95,8 +95,3 @@ export function exists(p: string): boolean {
     return false;
   }
 }
-
-/** True when the system layer can set profile generations (it may still be a stub). */
-export function profilesWork(r: CliResult): boolean {
-  return !/profiles are not implemented yet/.test(r.stderr);
-}
