@@ -29,6 +29,11 @@ export interface EvalOptions {
   storeDir?: string;
   /** added to the base scope but NOT to `builtins` */
   extraGlobals?: Record<string, Value>;
+  /**
+   * Host extensions added to `builtins` (so Nix code can probe `builtins ? name` and still run
+   * under a plain nix-instantiate). Called once, while the evaluator is being constructed.
+   */
+  extraBuiltins?: (ev: Evaluator) => Record<string, Value>;
   /** whether toFile/path copies really write files into storeDir */
   writeStore?: boolean;
   /** add "… while evaluating" frames to error messages */
@@ -101,6 +106,8 @@ export class Evaluator implements EvalContext {
     );
     B.set('nixPath', nixPath);
     const bm = new Map<string, Value>(B);
+    const extra = Object.entries(opts.extraBuiltins?.(this) ?? {});
+    for (const [n, v] of extra) bm.set(n, v);
     const builtins = new NixAttrs(bm);
     bm.set('builtins', builtins);
     this.builtins = builtins;
@@ -116,7 +123,9 @@ export class Evaluator implements EvalContext {
       }
     };
     const globals = new Set(GLOBAL_NAMES);
+    const extraNames = new Set(extra.map(([n]) => n));
     for (const [n, v] of bm) {
+      if (extraNames.has(n)) continue; // only reachable as builtins.NAME
       if (globals.has(n)) add(n, v);
       else add('__' + n, v);
     }

@@ -75,17 +75,18 @@ export function evaluateConfig(req: EvalRequest): EvaluatedConfig {
   if (!fs.existsSync(configFile)) throw new ConfigError(`error: configuration file '${configFile}' does not exist`);
   const storeDir = req.paths.storeDir;
   fs.mkdirSync(storeDir, { recursive: true });
-  const ev = new Evaluator({ searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false, ...astCache() });
   const ctx: HostContext = {
     storeDir,
     packages: req.packages ?? defaultPackages(req.paths),
     realizedLayers: [],
     built: [],
   };
-  // The evaluator adds extraGlobals to the scope only; the Nix code probes
-  // `builtins ? __nixosContainerHost` so that it also runs under a plain nix-instantiate.
-  const host = makeHostValue(ev, ctx);
-  ev.builtins.m.set(HOST_GLOBAL, host);
+  // The Nix code probes `builtins ? __nixosContainerHost`, so it also runs under a plain
+  // nix-instantiate.
+  const ev = new Evaluator({
+    searchPath: req.searchPath ?? [], storeDir, writeStore: true, showTrace: req.showTrace ?? false, ...astCache(),
+    extraBuiltins: (e) => ({ [HOST_GLOBAL]: makeHostValue(e, ctx) }),
+  });
   try {
     const entry = ev.evalString('import <nixpkgs/nixos>', path.dirname(configFile));
     const nixos = ev.call(entry, fromJS({ configuration: mkPath(configFile) }));
