@@ -70,8 +70,11 @@ export function bufferToBytes(buf: Uint8Array): string {
   return Buffer.isBuffer(buf) ? buf.toString('latin1') : Buffer.from(buf).toString('latin1');
 }
 
-/** Is the byte string well-formed UTF-8? (newer Nix rejects toJSON of invalid UTF-8) */
-export function isValidUtf8Bytes(b: string): boolean {
+/**
+ * Where a byte string stops being well-formed UTF-8: the index of the first bad byte, or
+ * 'incomplete' when it ends inside a sequence; null when the whole string is valid.
+ */
+export function utf8ErrorAt(b: string): number | 'incomplete' | null {
   const n = b.length;
   let i = 0;
   while (i < n) {
@@ -90,15 +93,20 @@ export function isValidUtf8Bytes(b: string): boolean {
     else if (c === 0xf0) { need = 3; lo = 0x90; }
     else if (c >= 0xf1 && c <= 0xf3) need = 3;
     else if (c === 0xf4) { need = 3; hi = 0x8f; }
-    else return false;
-    if (i + need >= n) return false;
+    else return i;
     for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return 'incomplete';
       const d = b.charCodeAt(i + k);
-      if (!(d >= (k === 1 ? lo : 0x80) && d <= (k === 1 ? hi : 0xbf))) return false;
+      if (!(d >= (k === 1 ? lo : 0x80) && d <= (k === 1 ? hi : 0xbf))) return i + k;
     }
     i += need + 1;
   }
-  return true;
+  return null;
+}
+
+/** Is the byte string well-formed UTF-8? (newer Nix rejects toJSON of invalid UTF-8) */
+export function isValidUtf8Bytes(b: string): boolean {
+  return utf8ErrorAt(b) === null;
 }
 
 /** builtins.substring on a byte string: `start` < 0 is an error; a negative `len` means

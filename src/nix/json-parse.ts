@@ -29,7 +29,7 @@ export interface JsonParseOptions {
   compat28?: boolean;
 }
 
-import { bytesToUtf8 } from './bytes';
+import { bytesToUtf8, utf8ErrorAt } from './bytes';
 
 export interface JsonFloat {
   float: number;
@@ -472,37 +472,12 @@ export function parseJsonForNix(text: string, options: JsonParseOptions = {}): J
  *  `s` (a byte string) is valid. Nix 2.8 itself copies the bytes unchecked. Example:
  *  "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF" */
 export function jsonUtf8Error(s: string): string | null {
-  const n = s.length;
-  let i = 0;
+  const at = utf8ErrorAt(s);
+  if (at === null) return null;
   const hex = (c: number) => '0x' + c.toString(16).toUpperCase().padStart(2, '0');
-  const bad = (k: number) => `JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index ${k}: ${hex(s.charCodeAt(k))}`;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c === 0xe0) { need = 2; lo = 0xa0; }
-    else if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) need = 2;
-    else if (c === 0xed) { need = 2; hi = 0x9f; }
-    else if (c === 0xf0) { need = 3; lo = 0x90; }
-    else if (c >= 0xf1 && c <= 0xf3) need = 3;
-    else if (c === 0xf4) { need = 3; hi = 0x8f; }
-    else return bad(i);
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= n) {
-        return `JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: ${hex(s.charCodeAt(n - 1))}`;
-      }
-      const d = s.charCodeAt(i + k);
-      if (!(d >= (k === 1 ? lo : 0x80) && d <= (k === 1 ? hi : 0xbf))) return bad(i + k);
-    }
-    i += need + 1;
-  }
-  return null;
+  const prefix = 'JSON serialization error: [json.exception.type_error.316]';
+  if (at === 'incomplete') return `${prefix} incomplete UTF-8 string; last byte: ${hex(s.charCodeAt(s.length - 1))}`;
+  return `${prefix} invalid UTF-8 byte at index ${at}: ${hex(s.charCodeAt(at))}`;
 }
 
 /** builtins.toJSON's string escaping in Nix 2.8 (result includes the quotes): `"` `\`
