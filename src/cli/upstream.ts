@@ -7,14 +7,15 @@ import { confExists, isDeclarative, readConf } from '../state/conf';
 import { nameProblem } from '../state/names';
 import { statePaths } from '../state/paths';
 import { CliError, dieProg, die } from './cli-error';
-import { createVerb } from './create';
-import { loginVerb, rootLoginVerb, runVerb } from './enter';
-import { listVerb, showHostKeyVerb, showIpVerb } from './inspect';
-import {
-  destroyVerb, restartVerb, startAllVerb, startVerb, statusVerb, stopVerb, terminateVerb,
-} from './lifecycle';
-import { updateVerb } from './update';
 import { PROG, USAGE, parseUpstream } from './upstream-options';
+
+// Each verb's module (and the layers behind it) is loaded only when that verb runs: `run` and
+// `status` must start fast, and need neither the builder nor the network code.
+const create = () => require('./create') as typeof import('./create');
+const enter = () => require('./enter') as typeof import('./enter');
+const inspect = () => require('./inspect') as typeof import('./inspect');
+const lifecycle = () => require('./lifecycle') as typeof import('./lifecycle');
+const update = () => require('./update') as typeof import('./update');
 
 async function dispatch(argv: string[]): Promise<number> {
   const { opts, args, errors } = parseUpstream(argv);
@@ -38,10 +39,10 @@ async function dispatch(argv: string[]): Promise<number> {
   fs.mkdirSync(paths.confDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(paths.containersDir, { recursive: true, mode: 0o700 });
 
-  if (action === 'list') return listVerb(paths, opts.json);
+  if (action === 'list') return inspect().listVerb(paths, opts.json);
   if ((action === 'start' && opts.all) || action === 'start-all') {
     if (args[1] !== undefined) dieProg(`${action === 'start' ? 'start --all' : action} takes no container name`);
-    return startAllVerb(paths);
+    return lifecycle().startAllVerb(paths);
   }
 
   const name = args[1];
@@ -49,7 +50,7 @@ async function dispatch(argv: string[]): Promise<number> {
   const problem = nameProblem(name);
   if (problem) dieProg(`invalid container name ‘${name}’: ${problem}`);
 
-  if (action === 'create') return createVerb(paths, name, opts);
+  if (action === 'create') return create().createVerb(paths, name, opts);
 
   if (!confExists(paths, name)) {
     if (action === 'destroy') return 0;
@@ -60,18 +61,18 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const declarative = isDeclarative(paths, name);
   switch (action) {
-    case 'destroy': return destroyVerb(paths, name, declarative);
-    case 'start': return startVerb(paths, name, readConf(paths, name));
-    case 'stop': return stopVerb(paths, name);
-    case 'restart': return restartVerb(paths, name, readConf(paths, name));
-    case 'terminate': return terminateVerb(paths, name);
-    case 'status': return statusVerb(paths, name, opts.json);
-    case 'update': return updateVerb(paths, name, readConf(paths, name), declarative, opts);
-    case 'login': return loginVerb(paths, name);
-    case 'root-login': return rootLoginVerb(paths, name);
-    case 'run': return runVerb(paths, name, args.slice(2));
-    case 'show-ip': return showIpVerb(paths, name);
-    case 'show-host-key': return showHostKeyVerb(paths, name);
+    case 'destroy': return lifecycle().destroyVerb(paths, name, declarative);
+    case 'start': return lifecycle().startVerb(paths, name, readConf(paths, name));
+    case 'stop': return lifecycle().stopVerb(paths, name);
+    case 'restart': return lifecycle().restartVerb(paths, name, readConf(paths, name));
+    case 'terminate': return lifecycle().terminateVerb(paths, name);
+    case 'status': return lifecycle().statusVerb(paths, name, opts.json);
+    case 'update': return update().updateVerb(paths, name, readConf(paths, name), declarative, opts);
+    case 'login': return enter().loginVerb(paths, name);
+    case 'root-login': return enter().rootLoginVerb(paths, name);
+    case 'run': return enter().runVerb(paths, name, args.slice(2));
+    case 'show-ip': return inspect().showIpVerb(paths, name);
+    case 'show-host-key': return inspect().showHostKeyVerb(paths, name);
     default: dieProg(`unknown action ‘${action}’`);
   }
 }

@@ -1,7 +1,6 @@
 // Container root preparation (upstream's start script, §5.3 steps 1-4), adapted to a host
 // without /nix: the root is mostly empty; the host's /usr is bound read-only (or overlaid with
 // the toplevel's usr-layers), and the merged-usr links make /bin, /sbin, /lib, /lib64 work.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { StatePaths } from '../state/paths';
@@ -101,7 +100,7 @@ export function prepareRoot(paths: StatePaths, name: string, opts: { copyResolvC
   } catch {
     /* absent */
   }
-  if (!/^[0-9a-f]{32}$/.test(id)) fs.writeFileSync(machineId, crypto.randomBytes(16).toString('hex') + '\n', { mode: 0o444 });
+  if (!/^[0-9a-f]{32}$/.test(id)) fs.writeFileSync(machineId, (require('crypto') as typeof import('crypto')).randomBytes(16).toString('hex') + '\n', { mode: 0o444 });
 
   mkdirMode(containerProfileDir(paths, name), 0o755);
   mkdirMode(containerGcrootsDir(paths, name), 0o755);
