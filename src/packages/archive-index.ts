@@ -181,6 +181,37 @@ export function parseStatus(statusFile: string, arch: string): Map<string, Insta
   return out;
 }
 
+/**
+ * parseStatus with a cache under `cacheDir`, keyed on the status file's size and mtime (dpkg
+ * rewrites it on every change): every build consults what the host has installed.
+ */
+export function parseStatusCached(statusFile: string, arch: string, cacheDir: string): Map<string, InstalledEntry> {
+  let key: string;
+  try {
+    const st = fs.statSync(statusFile);
+    key = `format=${INDEX_FORMAT} arch=${arch} ${statusFile}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return parseStatus(statusFile, arch);
+  }
+  const file = path.join(cacheDir, 'dpkg-status.json');
+  try {
+    const c = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; entries: InstalledEntry[] };
+    if (c.key === key) return new Map(c.entries.map((e) => [e.name, e]));
+  } catch {
+    // not cached yet
+  }
+  const m = parseStatus(statusFile, arch);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key, entries: [...m.values()] }));
+    fs.renameSync(tmp, file);
+  } catch {
+    // the cache only saves time
+  }
+  return m;
+}
+
 function listsKey(files: string[], arch: string): string {
   const parts = [`format=${INDEX_FORMAT}`, `arch=${arch}`];
   for (const f of files) {

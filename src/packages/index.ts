@@ -22,7 +22,7 @@ import {
   loadArchive,
   nativeArch,
   packageListFiles,
-  parseStatus,
+  parseStatusCached,
 } from './archive-index';
 import { DebRef, ensureAptLists, fetchDebs, resolveMissing, sha256File } from './apt';
 import { layerFiles, unpackDebLayer, usrMerged } from './deb-layer';
@@ -132,15 +132,19 @@ export class PackageSource {
           );
         }
       }
-      const indexDir = this.opts.indexCacheDir ?? (process.env.NIXOS_CONTAINER_INDEX_CACHE || this.paths.cacheDir);
-      this.archiveMap = loadArchive(this.host.listsDir, indexDir);
+      this.archiveMap = loadArchive(this.host.listsDir, this.indexDir());
     }
     return this.archiveMap;
   }
 
   private installed(): Map<string, InstalledEntry> {
-    if (!this.installedMap) this.installedMap = parseStatus(this.host.statusFile, nativeArch());
+    if (!this.installedMap) this.installedMap = parseStatusCached(this.host.statusFile, nativeArch(), this.indexDir());
     return this.installedMap;
+  }
+
+  /** Where the archive index and the parsed dpkg status are cached. */
+  private indexDir(): string {
+    return this.opts.indexCacheDir ?? (process.env.NIXOS_CONTAINER_INDEX_CACHE || this.paths.cacheDir);
   }
 
   private exists(deb: string): boolean {
