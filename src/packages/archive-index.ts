@@ -238,7 +238,6 @@ function shardOf(name: string): number {
  */
 export class ArchiveIndex {
   private nameList?: string[];
-  private nameSet?: Set<string>;
   private readonly shards = new Map<number, Record<string, CachedRow>>();
 
   constructor(
@@ -257,25 +256,32 @@ export class ArchiveIndex {
     return this.nameList;
   }
 
+  /** One name's question reads one small shard, not the whole name list. */
   has(name: string): boolean {
     if (this.inMemory) return this.inMemory.has(name);
-    if (!this.nameSet) this.nameSet = new Set(this.names());
-    return this.nameSet.has(name);
+    return Object.prototype.hasOwnProperty.call(this.shard(shardOf(name)), name);
   }
 
   get(name: string): ArchiveEntry | undefined {
     if (this.inMemory) return this.inMemory.get(name);
-    if (!this.has(name)) return undefined;
-    const k = shardOf(name);
-    let shard = this.shards.get(k);
-    if (!shard) {
-      shard = JSON.parse(fs.readFileSync(path.join(this.dir!, `shard-${k}.json`), 'utf8')) as Record<string, CachedRow>;
-      this.shards.set(k, shard);
-    }
+    const shard = this.shard(shardOf(name));
+    if (!Object.prototype.hasOwnProperty.call(shard, name)) return undefined;
     const row = shard[name];
-    if (!row) return undefined;
     const [version, arch, description, filename, sha256, size] = row;
     return { name, version, arch, description, filename, sha256, size };
+  }
+
+  private shard(k: number): Record<string, CachedRow> {
+    let shard = this.shards.get(k);
+    if (!shard) {
+      try {
+        shard = JSON.parse(fs.readFileSync(path.join(this.dir!, `shard-${k}.json`), 'utf8')) as Record<string, CachedRow>;
+      } catch {
+        shard = {}; // no archive name hashes to this shard
+      }
+      this.shards.set(k, shard);
+    }
+    return shard;
   }
 
   get size(): number {
