@@ -10,7 +10,6 @@ import {
   containerStatus, leaderPid, removeNetworkLeftovers, startAll, startContainer, stopContainer, terminateContainer,
   type ContainerRef,
 } from '../runtime/index';
-import { systemLayer } from './lazy-system';
 import { die, dieProg, printError } from './cli-error';
 import { PROG } from './upstream-options';
 
@@ -26,7 +25,10 @@ function profileLinkTarget(paths: StatePaths, name: string): string | undefined 
 /** The toplevel a container boots: SYSTEM_PATH (declarative) or its profile's generation. */
 export function containerRef(paths: StatePaths, name: string, conf: ConfValues): ContainerRef {
   const systemPath = unquote(conf.SYSTEM_PATH);
-  const toplevel = systemPath || systemLayer().profileSystem(paths, name) || profileLinkTarget(paths, name);
+  // The profile is read with system/profiles alone (not the whole system layer: the evaluator
+  // and builder cost tens of milliseconds to load and start/restart don't need them).
+  const { currentSystem } = require('../system/profiles') as typeof import('../system/profiles');
+  const toplevel = systemPath || currentSystem(paths, name) || profileLinkTarget(paths, name);
   if (!toplevel) {
     dieProg(`container ‘${name}’ has no system to boot (its profile is empty); ` +
       `build one with ‘nixos-container update ${name} --config-file FILE’`);

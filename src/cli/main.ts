@@ -16,6 +16,10 @@ const OWN_VERBS: Record<string, () => Verb> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'run') {
+    const fast = (require('./run-fast') as typeof import('./run-fast')).tryFastRun(argv);
+    if (fast) return fast;
+  }
   const load = OWN_VERBS[argv[0] ?? ''];
   if (load) return load()(argv.slice(1));
   const { upstreamMain } = require('./upstream') as typeof import('./upstream');

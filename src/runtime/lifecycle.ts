@@ -1,48 +1,29 @@
 // start / stop / terminate / status on hosts without systemd as PID 1 (detached supervisor,
 // see supervisor.ts). Every mutating operation holds the per-container lock, so a start
 // racing a stop ends in one consistent state.
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { StatePaths } from '../state/paths';
-import type { ContainerRef, ContainerState } from './types';
+import type { ContainerRef } from './types';
 import { confFlag, confValue } from './conf';
 import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
-import { isAlive, procComm, signalPid, sleep, waitGone } from './proc';
+import { isAlive, procId, signalPid, sleep, waitGone } from './proc';
+import { monitorBoot, spawnWatcher } from './supervisor';
+import { inspect } from './status';
 import { prepareRoot } from './rootfs';
 import {
-  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, removeRecord, RuntimeRecord, runDirOf, specFile,
-  SupervisorSpec, withLock,
+  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, runDirOf, specFile,
+  SupervisorSpec, withLock, writeRecord,
 } from './state';
 
 export class RuntimeError extends Error {}
 
 const SIGRTMIN_3 = 37;
 
-export interface Inspection {
-  rec?: RuntimeRecord;
-  nspawn: boolean;
-  leader: boolean;
-  supervisor: boolean;
-}
-
-export function inspect(paths: StatePaths, name: string): Inspection {
-  const rec = readRecord(paths, name);
-  const nspawn = !!rec?.nspawn && isAlive(rec.nspawn) && procComm(rec.nspawn.pid) === 'systemd-nspawn';
-  return { rec, nspawn, leader: !!rec?.leader && isAlive(rec.leader), supervisor: !!rec?.supervisor && isAlive(rec.supervisor) };
-}
-
-/** "up" only when nspawn and the container's init are alive and boot has finished (upstream: ActiveState=active). */
-export function supervisedStatus(paths: StatePaths, name: string): ContainerState {
-  const i = inspect(paths, name);
-  return i.nspawn && i.leader && i.rec?.ready ? 'up' : 'down';
-}
-
-export function supervisedLeader(paths: StatePaths, name: string): number | undefined {
-  const i = inspect(paths, name);
-  return i.nspawn && i.leader ? i.rec!.leader!.pid : undefined;
-}
+export { inspect, supervisedLeader, supervisedStatus } from './status';
+export type { Inspection } from './status';
 
 /** Kills what a dead nspawn left (orphaned container init), removes links and the record. */
 async function cleanupStale(paths: StatePaths, name: string): Promise<void> {
@@ -113,6 +94,13 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     }
     if (now.nspawn) {
       // Booting (started by another path, e.g. startAll): wait for it like a second `systemctl start`.
+      // If nobody follows that boot any more (its starter was killed), follow it from here.
+      const sf = specFile(paths, name);
+      if (now.rec && !now.rec.ready && !isAlive(now.rec.monitor) && fs.existsSync(sf)) {
+        const logFd = fs.openSync(consoleLog(paths, name), 'a');
+        await followBoot(c, readSpec(sf), sf, now.rec, logFd, startTimeout(c, opts));
+        return;
+      }
       await waitReady(c, startTimeout(c, opts), undefined);
       return;
     }
@@ -132,13 +120,73 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     fs.rmSync(lastExitFile(paths, name), { force: true });
     const sf = specFile(paths, name);
     fs.writeFileSync(sf, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
-    const sup = spawn(process.execPath, [supervisorScript(), sf], { detached: true, stdio: 'ignore' });
-    let supExited = false;
-    sup.on('exit', () => (supExited = true));
-    sup.on('error', () => (supExited = true));
-    sup.unref();
-    await waitReady(c, startTimeout(c, opts), () => supExited);
+    // nspawn starts at once: the watcher is spawned from here, and this process follows the
+    // boot itself (monitorBoot) instead of starting a second node process for it.
+    const logFile = consoleLog(paths, name);
+    fs.writeFileSync(logFile, '', { mode: 0o600 });
+    const logFd = fs.openSync(logFile, 'a');
+    fs.rmSync(path.join(runDirOf(paths, name), 'leader'), { force: true });
+    const t0 = Date.now();
+    let watcher: ChildProcess;
+    try {
+      watcher = spawnWatcher(spec, sf, logFd, true);
+    } catch (e) {
+      fs.closeSync(logFd);
+      throw e;
+    }
+    watcher.on('error', () => {});
+    watcher.unref();
+    const rec: RuntimeRecord = {
+      name, supervisor: watcher.pid ? procId(watcher.pid) : undefined, toplevel: c.toplevel, hostIface: cmd.hostIface,
+      startedAt: new Date(t0).toISOString(),
+    };
+    await followBoot(c, spec, sf, rec, logFd, startTimeout(c, opts), t0);
   });
+}
+
+const HANDOFF_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Follows a boot from this process (monitorBoot: pids, host network, readiness) while waiting
+ * for it like `systemctl start`. If this process is interrupted meanwhile (^C, SIGTERM,
+ * SIGHUP), a detached `supervisor.js --attach` takes over, so the container still gets marked
+ * ready, and the signal then takes its usual effect here. Closes logFd.
+ */
+async function followBoot(
+  c: ContainerRef, spec: SupervisorSpec, specPath: string, rec: RuntimeRecord, logFd: number, timeoutMs: number, t0?: number,
+): Promise<void> {
+  let done = false;
+  const handoff = (sig: NodeJS.Signals) => {
+    removeHandlers();
+    if (!done) {
+      try {
+        spawn(process.execPath, [supervisorScript(), '--attach', specPath], { detached: true, stdio: 'ignore' }).unref();
+      } catch {
+        /* nothing more to do */
+      }
+    }
+    process.kill(process.pid, sig);
+  };
+  const handlers = HANDOFF_SIGNALS.map((sig) => [sig, () => handoff(sig)] as const);
+  const removeHandlers = () => {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+  };
+  for (const [sig, h] of handlers) process.on(sig, h);
+  const monitor = monitorBoot(spec, rec, logFd, t0).then(
+    () => {},
+    (e: Error) => {
+      process.stderr.write(`nixos-container: following the boot of '${c.name}' failed: ${e?.message ?? String(e)}\n`);
+    },
+  ).finally(() => {
+    done = true;
+    fs.closeSync(logFd);
+  });
+  try {
+    await waitReady(c, timeoutMs, () => done);
+  } finally {
+    removeHandlers();
+    await monitor;
+  }
 }
 
 async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (() => boolean) | undefined): Promise<void> {
@@ -153,7 +201,7 @@ async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (()
     }
     // The boot supervisor died before the container was ready, or nspawn is gone.
     const gone = supervisorGone ? supervisorGone() : !i.supervisor;
-    if (gone || (i.rec && !i.nspawn && Date.now() - begin > 200)) {
+    if (gone || (i.rec?.nspawn && !i.nspawn && Date.now() - begin > 200)) {
       await sleep(50);
       const again = inspect(paths, name);
       if (again.rec?.ready && again.nspawn && again.leader) return;

@@ -26,22 +26,29 @@ export function usesVeth(c: ContainerRef): boolean {
   );
 }
 
-/** Runs as PID 1 in the container, before $T/init: names host0 eth0 and configures it. */
+/**
+ * Runs as PID 1 in the container, before $T/init: names host0 eth0 and configures it. One `ip`
+ * process for all of it (-batch; -force: a failing line does not stop the others, as separate
+ * commands would not): every process started here delays the boot. Families follow from the
+ * addresses (an IPv6 default route is ::/0).
+ */
 export const PRE_INIT = [
-  'if [ -n "$NC_VETH" ] && ip link show dev host0 >/dev/null 2>&1; then',
-  '  ip link set dev host0 name eth0',
-  '  [ -z "$LOCAL_MAC_ADDRESS" ] || ip link set dev eth0 address "$LOCAL_MAC_ADDRESS"',
-  '  ip link set dev eth0 up',
-  '  [ -z "$LOCAL_ADDRESS" ] || ip addr add "$LOCAL_ADDRESS" dev eth0',
-  '  [ -z "$LOCAL_ADDRESS6" ] || ip -6 addr add "$LOCAL_ADDRESS6" dev eth0 nodad',
-  '  if [ -n "$HOST_ADDRESS" ]; then',
-  '    ip route add "${HOST_ADDRESS%/*}" dev eth0',
-  '    ip route add default via "${HOST_ADDRESS%/*}"',
-  '  fi',
-  '  if [ -n "$HOST_ADDRESS6" ]; then',
-  '    ip -6 route add "${HOST_ADDRESS6%/*}" dev eth0',
-  '    ip -6 route add default via "${HOST_ADDRESS6%/*}"',
-  '  fi',
+  'if [ -n "$NC_VETH" ] && [ -e /sys/class/net/host0 ]; then',
+  '  {',
+  '    echo "link set dev host0 name eth0"',
+  '    [ -z "$LOCAL_MAC_ADDRESS" ] || echo "link set dev eth0 address $LOCAL_MAC_ADDRESS"',
+  '    echo "link set dev eth0 up"',
+  '    [ -z "$LOCAL_ADDRESS" ] || echo "addr add $LOCAL_ADDRESS dev eth0"',
+  '    [ -z "$LOCAL_ADDRESS6" ] || echo "addr add $LOCAL_ADDRESS6 dev eth0 nodad"',
+  '    if [ -n "$HOST_ADDRESS" ]; then',
+  '      echo "route add ${HOST_ADDRESS%/*} dev eth0"',
+  '      echo "route add default via ${HOST_ADDRESS%/*}"',
+  '    fi',
+  '    if [ -n "$HOST_ADDRESS6" ]; then',
+  '      echo "route add ${HOST_ADDRESS6%/*} dev eth0"',
+  '      echo "route add ::/0 via ${HOST_ADDRESS6%/*}"',
+  '    fi',
+  '  } | ip -force -batch -',
   'fi',
   'exec "$@"',
 ].join('\n');

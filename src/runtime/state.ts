@@ -10,7 +10,10 @@ import { isAlive, procId, ProcId, sleep } from './proc';
 
 export interface RuntimeRecord {
   name: string;
+  /** The watcher (`sh`): parent of nspawn for the container's whole life. */
   supervisor?: ProcId;
+  /** The node process following the boot (the starting client, or supervisor.js): until ready. */
+  monitor?: ProcId;
   nspawn?: ProcId;
   leader?: ProcId;
   /** Set once the container's systemd reported the end of boot. */

@@ -11,12 +11,12 @@
 //    container costs nspawn + sh on the host, not a node process.
 //
 // Invoked as: node supervisor.js SPEC.json   (started by lifecycle.ts, detached, setsid)
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyHostNetwork } from './network';
 import { childrenOf, findLeader, isAlive, procComm, procId, signalPid, sleep } from './proc';
-import { consoleLog, readSpec, RuntimeRecord, runDirOf, SupervisorSpec, writeRecord } from './state';
+import { consoleLog, readRecord, readSpec, RuntimeRecord, runDirOf, SupervisorSpec, writeRecord } from './state';
 
 /** The watcher: `sh -c WATCHER nixos-container-watch NSPAWN-ARGV...` (env: NC_DIR NC_NAME NC_NODE NC_SUPERVISOR NC_SPEC). */
 export const WATCHER = [
@@ -106,13 +106,104 @@ async function findNspawn(watcher: number, alive: () => boolean): Promise<number
   return undefined;
 }
 
+/** The watcher's fixed environment (nothing of the caller's leaks into the container's nspawn). */
+function watcherEnv(spec: SupervisorSpec, specPath: string): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    LANG: 'C.UTF-8',
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1',
+    NC_DIR: runDirOf(spec.paths, spec.name),
+    NC_NAME: spec.name,
+    NC_NODE: process.execPath,
+    NC_SUPERVISOR: path.join(__dirname, 'supervisor.js'),
+    NC_SPEC: specPath,
+  };
+}
+
+/**
+ * Starts the watcher (and so nspawn) with its output to the console log. `detached`: in a
+ * session of its own (when the client starts it; the supervisor of a reboot already is in one).
+ */
+export function spawnWatcher(spec: SupervisorSpec, specPath: string, logFd: number, detached: boolean): ChildProcess {
+  return spawn('/bin/sh', ['-c', WATCHER, 'nixos-container-watch', ...spec.argv], {
+    stdio: ['ignore', logFd, logFd],
+    detached,
+    env: watcherEnv(spec, specPath),
+  });
+}
+
+/**
+ * Follows one boot: finds nspawn under the watcher (rec.supervisor) and the container's init,
+ * records their pids, configures the host side of the network, waits until the container's
+ * systemd has finished booting and marks the record ready (or records the final boot state).
+ */
+export async function monitorBoot(spec: SupervisorSpec, rec: RuntimeRecord, logFd: number, t0 = Date.now()): Promise<void> {
+  const { paths } = spec;
+  const dir = runDirOf(paths, spec.name);
+  const watcher = rec.supervisor;
+  if (!watcher) return;
+  rec.monitor = procId(process.pid);
+  writeRecord(paths, rec);
+  const nspawnPid = await findNspawn(watcher.pid, () => isAlive(watcher));
+  if (nspawnPid === undefined) return;
+  rec.nspawn = procId(nspawnPid);
+  writeRecord(paths, rec);
+  const alive = () => isAlive(rec.nspawn);
+  // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
+  while (alive()) {
+    const l = findLeader(nspawnPid);
+    if (l !== undefined) {
+      rec.leader = procId(l);
+      break;
+    }
+    await sleep(5);
+  }
+  if (!alive() || !rec.leader) return;
+  fs.writeFileSync(path.join(dir, 'leader'), `${rec.leader.pid} ${rec.leader.start}\n`);
+  writeRecord(paths, rec);
+  log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
+  for (let attempt = 0; attempt < 50 && alive(); attempt++) {
+    const errors = applyHostNetwork(spec.hostNetwork);
+    if (errors.length === 0) break;
+    if (attempt === 49) for (const e of errors) log(logFd, `host network: ${e}`);
+    await sleep(20);
+  }
+  const state = await waitForBoot(rec.leader.pid, alive);
+  if (alive() && !stopRequested) {
+    log(logFd, `container reported '${state}' (${Date.now() - t0} ms)`);
+    rec.ready = state === 'running' || state === 'degraded';
+    if (!rec.ready) rec.bootState = state;
+    writeRecord(paths, rec);
+  }
+}
+
+/** `supervisor.js --attach SPEC`: follows a boot whose watcher the client started (rec.supervisor). */
+async function attach(specPath: string): Promise<void> {
+  const spec: SupervisorSpec = readSpec(specPath);
+  const rec = readRecord(spec.paths, spec.name);
+  if (!rec?.supervisor) return;
+  process.on('SIGHUP', () => {});
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {
+    stopRequested = true;
+    signalPid(rec.supervisor!.pid, 'SIGTERM');
+  });
+  const logFd = fs.openSync(consoleLog(spec.paths, spec.name), 'a');
+  try {
+    await monitorBoot(spec, rec, logFd, rec.startedAt ? Date.parse(rec.startedAt) : Date.now());
+  } finally {
+    fs.closeSync(logFd);
+  }
+}
+
+/** `supervisor.js SPEC`: a whole boot, watcher included (the watcher runs this after a reboot). */
 async function main(): Promise<void> {
   const specPath = process.argv[2];
   const spec: SupervisorSpec = readSpec(specPath);
   const { name, paths } = spec;
   const dir = runDirOf(paths, name);
   const logFile = consoleLog(paths, name);
-  // Fresh log on a start; appended to on a reboot (the watcher execs us with NC_REBOOT... it
+  // Fresh log on a start; appended to on a reboot (the watcher execs us with NC_SPEC set: it
   // keeps the same file). O_APPEND: nspawn and the container may reopen it.
   if (!process.env.NC_SPEC) fs.writeFileSync(logFile, '', { mode: 0o600 });
   const logFd = fs.openSync(logFile, 'a');
@@ -120,23 +211,8 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {});
   process.on('SIGINT', () => {});
 
-  const watcher = spawn('/bin/sh', ['-c', WATCHER, 'nixos-container-watch', ...spec.argv], {
-    stdio: ['ignore', logFd, logFd],
-    detached: false,
-    env: {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      LANG: 'C.UTF-8',
-      SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1',
-      NC_DIR: dir,
-      NC_NAME: name,
-      NC_NODE: process.execPath,
-      NC_SUPERVISOR: __filename,
-      NC_SPEC: specPath,
-    },
-  });
-  let watcherGone = false;
-  watcher.on('exit', () => (watcherGone = true));
-  watcher.on('error', () => (watcherGone = true));
+  const watcher = spawnWatcher(spec, specPath, logFd, false);
+  watcher.on('error', () => {});
   // SIGTERM during boot ("stop"): the watcher passes it on to nspawn and won't restart.
   process.on('SIGTERM', () => {
     stopRequested = true;
@@ -150,44 +226,14 @@ async function main(): Promise<void> {
     hostIface: spec.hostIface,
     startedAt: new Date().toISOString(),
   };
-  const nspawnPid = watcher.pid ? await findNspawn(watcher.pid, () => !watcherGone) : undefined;
-  if (nspawnPid !== undefined) {
-    rec.nspawn = procId(nspawnPid);
-    writeRecord(paths, rec);
-    const alive = () => isAlive(rec.nspawn);
-    // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
-    while (alive()) {
-      const l = findLeader(nspawnPid);
-      if (l !== undefined) {
-        rec.leader = procId(l);
-        break;
-      }
-      await sleep(10);
-    }
-    if (alive() && rec.leader) {
-      fs.writeFileSync(path.join(dir, 'leader'), `${rec.leader.pid} ${rec.leader.start}\n`);
-      writeRecord(paths, rec);
-      log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
-      for (let attempt = 0; attempt < 50 && alive(); attempt++) {
-        const errors = applyHostNetwork(spec.hostNetwork);
-        if (errors.length === 0) break;
-        if (attempt === 49) for (const e of errors) log(logFd, `host network: ${e}`);
-        await sleep(20);
-      }
-      const state = await waitForBoot(rec.leader.pid, alive);
-      if (alive() && !stopRequested) {
-        log(logFd, `container reported '${state}' (${Date.now() - t0} ms)`);
-        rec.ready = state === 'running' || state === 'degraded';
-        if (!rec.ready) rec.bootState = state;
-        writeRecord(paths, rec);
-      }
-    }
-  }
+  await monitorBoot(spec, rec, logFd, t0);
   fs.closeSync(logFd);
   watcher.unref();
 }
 
-main().catch((e) => {
-  process.stderr.write(`nixos-container supervisor: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  (process.argv[2] === '--attach' ? attach(process.argv[3]) : main()).catch((e) => {
+    process.stderr.write(`nixos-container supervisor: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -15,11 +15,7 @@ import { findLeader } from './proc';
 import { prepareRoot } from './rootfs';
 import { RuntimeError } from './lifecycle';
 
-/** sd_booted(): systemd is PID 1. NIXOS_CONTAINER_SUPERVISOR=1 forces the supervisor path. */
-export function hostHasSystemd(): boolean {
-  if (process.env.NIXOS_CONTAINER_SUPERVISOR === '1') return false;
-  return fs.existsSync('/run/systemd/system');
-}
+export { hostHasSystemd } from './host';
 
 export function unitName(name: string): string {
   return `container@${name}.service`;
