@@ -182,14 +182,17 @@ async function followBoot(
     fs.closeSync(logFd);
   });
   try {
-    await waitReady(c, timeoutMs, () => done);
+    await waitReady(c, timeoutMs, () => done, monitor);
   } finally {
     removeHandlers();
     await monitor;
   }
 }
 
-async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (() => boolean) | undefined): Promise<void> {
+/** Polls the record until ready; `wake` (the in-process monitor's end) cuts a poll interval short. */
+async function waitReady(
+  c: ContainerRef, timeoutMs: number, supervisorGone: (() => boolean) | undefined, wake?: Promise<void>,
+): Promise<void> {
   const { name, paths } = c;
   const begin = Date.now();
   for (;;) {
@@ -215,7 +218,7 @@ async function waitReady(c: ContainerRef, timeoutMs: number, supervisorGone: (()
       await killContainer(paths, name);
       throw failure(name, paths, `it did not finish booting within ${Math.round(timeoutMs / 1000)} s`);
     }
-    await sleep(15);
+    await (wake ? Promise.race([sleep(15), wake]) : sleep(15));
   }
 }
 

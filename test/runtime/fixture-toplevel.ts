@@ -56,7 +56,7 @@ export function buildFixtureToplevel(paths: StatePaths, o: FixtureOptions): stri
     },
     ...o.units,
   };
-  const key = JSON.stringify({ o, units, HELLO_SERVER, v: 1 });
+  const key = JSON.stringify({ o, units, HELLO_SERVER, v: 2 });
   const hash = crypto.createHash('sha256').update(key).digest('hex').slice(0, 32);
   const T = path.join(paths.storeDir, `${hash}-nixos-system-${o.hostname}-fixture`);
   if (fs.existsSync(path.join(T, 'init'))) return T;
@@ -101,24 +101,27 @@ export function buildFixtureToplevel(paths: StatePaths, o: FixtureOptions): stri
     if (def.wanted) fs.symlinkSync(`../${u}`, path.join(sys, 'multi-user.target.wants', u));
   }
 
+  // Same effect as copying each file in turn, in few processes (it runs before systemd at every
+  // boot, like the real activation script, which also avoids per-entry processes): one cp into
+  // a staging directory, one mv of all of them (each rename atomic).
   write(path.join(tmp, 'activate'), [
     '#!/bin/sh',
     '# Idempotent: makes /etc from this system (safe to re-run in a live container).',
     `T=${T}`,
     'set -e',
-    'mkdir -p /etc/systemd /var/log /var/lib /var/empty /home /root /run',
-    'for f in passwd group hostname hosts os-release greeting profile; do',
-    '  cp "$T/etc/$f" "/etc/.$f.tmp" && mv -f "/etc/.$f.tmp" "/etc/$f"',
-    'done',
-    'for f in shadow gshadow; do',
-    '  cp "$T/etc/$f" "/etc/.$f.tmp" && chmod 0640 "/etc/.$f.tmp" && mv -f "/etc/.$f.tmp" "/etc/$f"',
-    'done',
-    'rm -rf /etc/systemd/system.tmp && ln -s "$T/etc/systemd/system" /etc/systemd/system.tmp',
-    'if [ -d /etc/systemd/system ] && [ ! -L /etc/systemd/system ]; then rm -rf /etc/systemd/system; fi',
-    'mv -Tf /etc/systemd/system.tmp /etc/systemd/system',
-    'id=$(cat /etc/machine-id 2>/dev/null || true)',
+    'mkdir -p /etc/systemd /etc/.activate /var/log /var/lib /var/empty /home /root /run',
+    'cp -f "$T/etc/passwd" "$T/etc/group" "$T/etc/hostname" "$T/etc/hosts" "$T/etc/os-release" "$T/etc/greeting" \\',
+    '  "$T/etc/profile" "$T/etc/shadow" "$T/etc/gshadow" /etc/.activate/',
+    'chmod 0640 /etc/.activate/shadow /etc/.activate/gshadow',
+    'mv -f /etc/.activate/* /etc/',
+    'if ! { [ -L /etc/systemd/system ] && [ /etc/systemd/system -ef "$T/etc/systemd/system" ]; }; then',
+    '  rm -rf /etc/systemd/system.tmp && ln -s "$T/etc/systemd/system" /etc/systemd/system.tmp',
+    '  if [ -d /etc/systemd/system ] && [ ! -L /etc/systemd/system ]; then rm -rf /etc/systemd/system; fi',
+    '  mv -Tf /etc/systemd/system.tmp /etc/systemd/system',
+    'fi',
+    'id=; read -r id 2>/dev/null < /etc/machine-id || true',
     'if [ ${#id} -ne 32 ]; then tr -d - < /proc/sys/kernel/random/uuid > /etc/machine-id; fi',
-    'mkdir -p /home/alice && chown 1000:100 /home/alice && chmod 0700 /home/alice',
+    'install -d -o 1000 -g 100 -m 0700 /home/alice',
     'chmod 0700 /root',
     '',
   ].join('\n'), 0o755);
