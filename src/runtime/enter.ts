@@ -6,7 +6,6 @@
 // with -l reads /etc/profile), like `su -l`.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 
 export class NotRunningError extends Error {
   constructor(readonly container: string) {
@@ -64,7 +63,8 @@ export function rootLoginCommand(leader: number): EnterCommand {
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
-  const n = os.constants.signals[sig];
+  // `os` only here: loading it costs every `run` a few milliseconds otherwise.
+  const n = (require('os') as typeof import('os')).constants.signals[sig];
   return typeof n === 'number' ? n : 1;
 }
 

@@ -255,7 +255,7 @@ async function waitNspawn(rec: RuntimeRecord, timeoutMs: number, name: string): 
         return waitGone(rec.nspawn!, 5000);
       }
     }
-    await sleep(25);
+    await sleep(10);
   }
   return true;
 }

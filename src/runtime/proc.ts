@@ -125,7 +125,7 @@ export async function waitGone(id: ProcId, timeoutMs: number): Promise<boolean> 
   const end = Date.now() + timeoutMs;
   while (isAlive(id)) {
     if (Date.now() > end) return false;
-    await sleep(25);
+    await sleep(10);
   }
   return true;
 }

@@ -5,12 +5,15 @@
 //    exits, for any reason including kill -9, it kills what is left of the container (its init,
 //    checked by start time: KillMode=mixed's final SIGKILL), deletes ve-NAME/vb-NAME, records
 //    the exit status, and on status 133 (reboot inside) runs this supervisor again.
-//  - this node process lives only while the container boots: it finds the container's init,
-//    records the pids (state.ts), configures the host side of the network, waits until the
-//    container's systemd has finished booting, marks the record ready and exits. So an idle
-//    container costs nspawn + sh on the host, not a node process.
+//  - following a boot (monitorBoot): find the container's init, record the pids (state.ts),
+//    configure the host side of the network, wait until the container's systemd has finished
+//    booting, mark the record ready. A start (lifecycle.ts) spawns the watcher itself, so nspawn
+//    starts at once, and follows the boot in its own process; if it is interrupted, it hands
+//    over to `supervisor.js --attach SPEC`. After a reboot the watcher runs `supervisor.js SPEC`,
+//    which starts a new watcher and follows that boot. Either way no node process stays once
+//    the container is up: an idle container costs nspawn + sh on the host.
 //
-// Invoked as: node supervisor.js SPEC.json   (started by lifecycle.ts, detached, setsid)
+// Invoked as: node supervisor.js [--attach] SPEC.json   (detached, setsid)
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -29,8 +32,8 @@ export const WATCHER = [
   '  wait "$child"; rc=$?',
   '  kill -0 "$child" 2>/dev/null || break',
   'done',
-  'if read -r lpid lstart < "$NC_DIR/leader" 2>/dev/null; then',
-  '  if stat=$(cat "/proc/$lpid/stat" 2>/dev/null); then',
+  'if read -r lpid lstart 2>/dev/null < "$NC_DIR/leader"; then',
+  '  if read -r stat 2>/dev/null < "/proc/$lpid/stat"; then',
   '    rest=${stat##*) }; set -- $rest',
   '    if [ "${20}" = "$lstart" ]; then',
   '      kill -KILL "$lpid" 2>/dev/null',

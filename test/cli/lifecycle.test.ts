@@ -57,6 +57,14 @@ describe('a container through the CLI', { skip }, () => {
     assert.equal(sb.run(['run', NAME, '--', 'echo', "it's a test", '$HOME', '*']).stdout, "it's a test $HOME *\n");
     assert.equal(sb.run(['run', NAME, '--', 'sh', '-c', 'exit 7']).status, 7);
     assert.deepEqual(sb.run(['run', NAME]), { status: 0, stdout: '', stderr: '' });
+    // `run NAME -- CMD` (fast path, run-fast.ts) and `run NAME CMD` (general path): same login
+    // environment and working directory.
+    const viaFast = sb.run(['run', NAME, '--', 'sh', '-c', 'env | sort; pwd']);
+    assert.equal(viaFast.status, 0);
+    assert.match(viaFast.stdout, /^HOME=\/root$/m);
+    assert.deepEqual(sb.run(['run', NAME, 'env']).stdout.split('\n').sort().join('\n'),
+      sb.run(['run', NAME, '--', 'env']).stdout.split('\n').sort().join('\n'));
+    assert.equal(sb.run(['run', NAME, 'pwd']).stdout, '/root\n');
     assert.equal(sb.run(['run', NAME, '--', 'cat'], 'piped stdin\n').stdout, 'piped stdin\n');
   });
 

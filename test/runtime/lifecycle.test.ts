@@ -2,7 +2,7 @@
 // root and exercises the runtime API end to end. Needs root and systemd-nspawn.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -297,6 +297,38 @@ describe('runtime with real systemd-nspawn', { skip }, () => {
     process.kill(i.rec!.nspawn!.pid, 'SIGKILL');
     assert.ok(await waitFor(() => rt.containerStatus(NAME, paths) === 'down', 2000));
     assert.ok(await waitFor(() => leftovers().length === 0, 8000), leftovers().join('\n'));
+  });
+
+  /** A start in a child process, interrupted with `signal` once it follows the boot. */
+  async function interruptedStart(signal: NodeJS.Signals): Promise<void> {
+    const child = spawn(process.execPath, [path.join(__dirname, 'run-helper.js'), 'start', NAME, T2, JSON.stringify(conf())], {
+      env: { ...process.env, NIXOS_CONTAINER_ROOT: tmp, NIXOS_CONTAINER_SUPERVISOR: '1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.on('exit', r));
+    assert.ok(await waitFor(() => !!inspect(paths, NAME).rec?.leader, 20_000), 'the start recorded the container init');
+    assert.equal(inspect(paths, NAME).rec?.ready, undefined, 'interrupted before the end of boot');
+    child.kill(signal);
+    await exited;
+  }
+
+  it('a start interrupted by ^C (SIGINT) hands over: the container still comes up', async () => {
+    await rt.stopContainer(NAME, paths);
+    await interruptedStart('SIGINT');
+    assert.ok(await waitFor(() => rt.containerStatus(NAME, paths) === 'up', 60_000), 'up after the hand-over');
+    assert.match(await httpGetRetry(LOCAL4), /^hello-two/);
+    await rt.stopContainer(NAME, paths);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('a start killed with -9 during boot: the next start follows that boot to the end', async () => {
+    await interruptedStart('SIGKILL');
+    const leader = inspect(paths, NAME).rec!.leader!;
+    await rt.startContainer(ref(T2));
+    assert.equal(rt.containerStatus(NAME, paths), 'up');
+    assert.deepEqual(inspect(paths, NAME).rec!.leader, leader, 'the same boot, not a new one');
+    await rt.stopContainer(NAME, paths);
+    assert.deepEqual(leftovers(), []);
   });
 
   it('recovers from kill -9 of both supervisor and nspawn: status down, next start works', async () => {
