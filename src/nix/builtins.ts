@@ -57,7 +57,7 @@ export const GLOBAL_NAMES = [
   'placeholder', 'removeAttrs', 'scopedImport', 'throw', 'toString', 'true',
 ];
 
-const DUMMY_ENV = new Env(null, []);
+const DUMMY_ENV: Env = [null];
 
 // loaded on first use (hashing builtins): keeps `eval` start-up small
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -65,8 +65,8 @@ const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypt
 
 /** A thunk for `f a1 ... an`, forced on demand. */
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
-  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), new Env(null, [f, args[0]]));
-  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), new Env(null, [f, args[0], args[1]]));
+  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, args[0]]);
+  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, args[0], args[1]]);
   return new Thunk(() => {
     let r = f;
     for (const a of args) r = force(callValue(ev, r, a));
@@ -76,8 +76,7 @@ export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
 
 function mkApply1(ev: EvalContext): (env: Env) => Value {
   const code = (env: Env): Value => {
-    const v = env.vals;
-    return call1(ev, v[0], v[1]);
+    return call1(ev, env[1], env[2]);
   };
   ev.__apply1Code = code;
   return code;
@@ -85,8 +84,7 @@ function mkApply1(ev: EvalContext): (env: Env) => Value {
 
 function mkApply2(ev: EvalContext): (env: Env) => Value {
   const code = (env: Env): Value => {
-    const v = env.vals;
-    return call2(ev, v[0], v[1], v[2]);
+    return call2(ev, env[1], env[2], env[3]);
   };
   ev.__apply2Code = code;
   return code;

@@ -45,7 +45,7 @@ function resolve(scope: Scope, name: string): Resolved | null {
     if (s.names === null) withLevels.push(level);
     else {
       const idx = s.names.get(name);
-      if (idx !== undefined) return { k: 'static', level, idx, root: s.parent === null };
+      if (idx !== undefined) return { k: 'static', level, idx: idx + 1, root: s.parent === null };
     }
   }
   if (withLevels.length) return { k: 'with', levels: withLevels };
@@ -68,8 +68,8 @@ function forceAt(v: Value, pos: Pos): Value {
 function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
   for (let i = 0; i < levels.length; i++) {
     let e = env;
-    for (let l = levels[i]; l > 0; l--) e = e.up!;
-    const a = forceAt(e.vals[0], pos);
+    for (let l = levels[i]; l > 0; l--) e = e[0] as Env;
+    const a = forceAt(e[1], pos);
     if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
     const v = a.get(name);
     if (v !== undefined) return v;
@@ -130,13 +130,13 @@ export class Compiler {
         const r = resolve(scope, node.name);
         if (r && r.k === 'static' && !(recInit && r.level === 0)) {
           const { level, idx } = r;
-          if (level === 0) return (env) => env.vals[idx];
-          if (level === 1) return (env) => env.up!.vals[idx];
-          if (level === 2) return (env) => env.up!.up!.vals[idx];
+          if (level === 0) return (env) => env[idx];
+          if (level === 1) return (env) => (env[0] as Env)[idx];
+          if (level === 2) return (env) => ((env[0] as Env)[0] as Env)[idx];
           return (env) => {
             let e = env;
-            for (let l = level; l > 0; l--) e = e.up!;
-            return e.vals[idx];
+            for (let l = level; l > 0; l--) e = e[0] as Env;
+            return e[idx];
           };
         }
         break;
@@ -207,7 +207,7 @@ export class Compiler {
       case 'with': {
         const attrs = this.lazy(node.env, scope);
         const body = this.c(node.body, new Scope(scope, null));
-        return (env) => body(new Env(env, [attrs(env)]));
+        return (env) => body([env, attrs(env)]);
       }
       case 'if': {
         const cond = this.c(node.cond, scope);
@@ -271,23 +271,23 @@ export class Compiler {
     const { level, idx } = r;
     if (level === 0)
       return (env) => {
-        const v = env.vals[idx];
+        const v = env[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     if (level === 1)
       return (env) => {
-        const v = env.up!.vals[idx];
+        const v = (env[0] as Env)[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     if (level === 2)
       return (env) => {
-        const v = env.up!.up!.vals[idx];
+        const v = ((env[0] as Env)[0] as Env)[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     return (env) => {
       let e = env;
-      for (let l = level; l > 0; l--) e = e.up!;
-      const v = e.vals[idx];
+      for (let l = level; l > 0; l--) e = e[0] as Env;
+      const v = e[idx];
       return v instanceof Thunk ? forceAt(v, pos) : v;
     };
   }
@@ -425,7 +425,13 @@ export class Compiler {
     };
     if (inh) {
       const ih = inh;
-      return (env) => mk(new Env(env, ih.map((c) => c(env))));
+      const ni = ih.length;
+      return (env) => {
+        const e2: Env = new Array(ni + 1);
+        e2[0] = env;
+        for (let i = 0; i < ni; i++) e2[i + 1] = ih[i](env);
+        return mk(e2);
+      };
     }
     return mk;
   }
@@ -447,7 +453,7 @@ export class Compiler {
       if (b.value.k === 'lambda') b.value.name ??= k;
       if (b.inherited) {
         const outer = this.lazy(b.value, scope);
-        codes.push((env) => outer(env.up!));
+        codes.push((env) => outer(env[0] as Env));
       } else codes.push(this.lazy(b.value, inner, true));
     }
     for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
@@ -456,9 +462,9 @@ export class Compiler {
       scope: inner,
       names: order,
       fill: (env) => {
-        const vals = new Array(total);
-        const e2 = new Env(env, vals);
-        for (let i = 0; i < total; i++) vals[i] = codes[i](e2);
+        const e2: Env = new Array(total + 1);
+        e2[0] = env;
+        for (let i = 0; i < total; i++) e2[i + 1] = codes[i](e2);
         return e2;
       },
     };
@@ -474,8 +480,7 @@ export class Compiler {
     return (env) => {
       const e2 = fill(env);
       const m = new Map<string, Value>();
-      const vals = e2.vals;
-      for (let i = 0; i < n; i++) m.set(names[i], vals[i]);
+      for (let i = 0; i < n; i++) m.set(names[i], e2[i + 1]);
       let pm: Map<string, Pos> | null = posMap;
       if (hasOverrides) {
         // legacy `__overrides`: its attributes replace those of the rec set (also in its scope)
@@ -484,7 +489,7 @@ export class Compiler {
         for (const [k, v] of ov.m) {
           m.set(k, v);
           const idx = inner.names!.get(k);
-          if (idx !== undefined) vals[idx] = v;
+          if (idx !== undefined) e2[idx + 1] = v;
         }
       }
       if (hasDyn) {
@@ -516,7 +521,7 @@ export class Compiler {
         formals: null,
         ellipsis: false,
         pos,
-        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))(new Env(lenv, [arg])),
+        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))([lenv, arg]),
       };
     } else {
       const formals = node.formals;
@@ -541,8 +546,8 @@ export class Compiler {
         call: (lenv, arg, _ev, lam) => {
           const a = arg instanceof Thunk ? forceThunk(arg) : arg;
           if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
-          const vals = new Array(size);
-          const e2 = new Env(lenv, vals);
+          const e2: Env = new Array(size + 1);
+          e2[0] = lenv;
           let used = 0;
           for (let i = 0; i < nf; i++) {
             const v = a.get(fnames[i]);
@@ -551,9 +556,9 @@ export class Compiler {
               if (d === null) {
                 throw new NixError(`${fnDesc(lam)} called without required argument '${fnames[i]}'`, pos);
               }
-              vals[i] = d(e2);
+              e2[i + 1] = d(e2);
             } else {
-              vals[i] = v;
+              e2[i + 1] = v;
               used++;
             }
           }
@@ -561,7 +566,7 @@ export class Compiler {
             for (const k of a.keys())
               if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos);
           }
-          if (hasAt) vals[nf] = arg;
+          if (hasAt) e2[nf + 1] = arg;
           return (body ??= this.compileLate(bodyNode, inner))(e2);
         },
       };

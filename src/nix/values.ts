@@ -42,9 +42,15 @@ export class NixPath {
   constructor(public readonly p: string) {}
 }
 
-/** Runtime environment frame. */
-export class Env {
-  constructor(public readonly up: Env | null, public readonly vals: Value[]) {}
+/**
+ * Runtime environment frame: one array, slot 0 the enclosing frame (or null), then the
+ * frame's values (a variable with scope index i lives in slot i + 1). One allocation per
+ * frame instead of an object plus an array.
+ */
+export type Env = Value[];
+
+export function mkEnv(up: Env | null, vals: Value[]): Env {
+  return [up, ...vals];
 }
 
 export type Code = (env: Env) => Value;
