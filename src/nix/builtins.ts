@@ -389,7 +389,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceAttrs(a);
     const names = listElems(l);
     if (names.length === 0) return s;
-    const m = copyMap(s.m);
+    const m = s.toMap();
     let changed = false;
     for (const n of names) changed = m.delete(str(n)) || changed;
     if (!changed) return s;
@@ -402,11 +402,11 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const y = forceAttrs(b);
     const m = new Map<string, Value>();
     if (x.size < y.size) {
-      for (const k of x.m.keys()) {
+      for (const k of x.keys()) {
         const v = y.get(k);
         if (v !== undefined) m.set(k, v);
       }
-    } else y.m.forEach((v, k) => { if (x.has(k)) m.set(k, v); });
+    } else y.forEach((v, k) => { if (x.has(k)) m.set(k, v); });
     const r = new NixAttrs(m);
     r.pos = y.pos;
     return r;
@@ -423,7 +423,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('mapAttrs', 2, ([f, a]) => {
     const s = forceAttrs(a);
     const m = new Map<string, Value>();
-    s.m.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
+    s.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
     // New bindings: like Nix, the result carries no attribute positions.
     return new NixAttrs(m);
   });
@@ -439,7 +439,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('zipAttrsWith', 2, ([f, l]) => {
     const groups = new Map<string, Value[]>();
     for (const e of listElems(l)) {
-      forceAttrs(e).m.forEach((v, k) => {
+      forceAttrs(e).forEach((v, k) => {
         const g = groups.get(k);
         if (g === undefined) groups.set(k, [v]);
         else g.push(v);
@@ -655,25 +655,38 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     };
     let out = '';
     let p = 0;
-    while (p <= input.length) {
+    // unmatched input is copied in runs (input.slice(run, p)), not char by char
+    let run = 0;
+    const n = input.length;
+    const nf = froms.length;
+    let hasEmpty = false;
+    for (let i = 0; i < nf; i++) if (froms[i].length === 0) hasEmpty = true;
+    // first char codes of the patterns: positions whose char starts none of them are skipped
+    const firsts = hasEmpty ? null : new Set<number>();
+    if (firsts) for (let i = 0; i < nf; i++) firsts.add(froms[i].charCodeAt(0));
+    while (p <= n) {
+      if (firsts !== null && p < n && !firsts.has(input.charCodeAt(p))) {
+        p++;
+        continue;
+      }
       let found = false;
-      for (let i = 0; i < froms.length; i++) {
+      for (let i = 0; i < nf; i++) {
         const f = froms[i];
         if (input.startsWith(f, p)) {
+          if (run < p) out += input.slice(run, p);
           out += getTo(i);
           if (f.length === 0) {
-            if (p < input.length) out += input[p];
+            if (p < n) out += input[p];
             p++;
           } else p += f.length;
+          run = p;
           found = true;
           break;
         }
       }
-      if (!found) {
-        if (p < input.length) out += input[p];
-        p++;
-      }
+      if (!found) p++;
     }
+    if (run < n) out += input.slice(run, n);
     return mkStr(out, ctx);
   });
   def('match', 2, ([re, s]) => {

@@ -6,6 +6,7 @@ import { NixError } from './errors';
 import {
   EvalContext,
   arith,
+  callPrimop,
   callValue,
   coerceToString,
   eqValues,
@@ -16,6 +17,7 @@ import {
   typeError,
 } from './runtime';
 import {
+  AttrShape,
   Code,
   Env,
   Lambda,
@@ -24,13 +26,19 @@ import {
   NixFloat,
   NixPath,
   NixString,
+  Primop,
   Thunk,
   Value,
   copyMap,
+  MergedPos,
   mkStr,
   showType,
 } from './values';
 import { canonPath } from './parser';
+
+/** Marks "not computed now" (see Compiler.cheap). */
+const MISS: unique symbol = Symbol('miss');
+type CheapCode = (env: Env) => Value | typeof MISS;
 
 export class Scope {
   constructor(public readonly parent: Scope | null, public readonly names: Map<string, number> | null) {}
@@ -149,7 +157,124 @@ export class Compiler {
         break;
     }
     const code = this.c(node, scope);
+    const cheap = node.k === 'bin' || node.k === 'not' ? this.cheap(node, scope) : null;
+    if (cheap !== null) {
+      // optimistic: when the operands are already values the result is computed now
+      // (it cannot fail or diverge), else it is delayed as usual
+      return (env) => {
+        const v = cheap(env);
+        return v !== MISS ? v : new Thunk(code, env);
+      };
+    }
     return (env) => new Thunk(code, env);
+  }
+
+  /**
+   * Code computing an integer arithmetic / comparison expression over variables and integer
+   * literals *if* every variable already holds a value of a suitable type and the result is
+   * certain (no overflow, no division by zero); otherwise it returns MISS. Null when the
+   * expression is not of that form.
+   */
+  private cheap(node: Node, scope: Scope): CheapCode | null {
+    switch (node.k) {
+      case 'int': {
+        const v = node.v;
+        if (typeof v !== 'number') return null;
+        return () => v;
+      }
+      case 'var': {
+        const r = resolve(scope, node.name);
+        if (!r || r.k !== 'static') return null;
+        const { level, idx } = r;
+        const get =
+          level === 0
+            ? (env: Env) => env[idx]
+            : level === 1
+              ? (env: Env) => (env[0] as Env)[idx]
+              : level === 2
+                ? (env: Env) => ((env[0] as Env)[0] as Env)[idx]
+                : null;
+        if (get === null) return null;
+        return (env) => {
+          const v = get(env);
+          if (v instanceof Thunk) return v.state === 2 ? v.v : MISS;
+          return v === undefined ? MISS : v;
+        };
+      }
+      case 'not': {
+        const e = this.cheap(node.e, scope);
+        if (e === null) return null;
+        return (env) => {
+          const v = e(env);
+          return typeof v === 'boolean' ? !v : MISS;
+        };
+      }
+      case 'bin': {
+        const op = node.op;
+        if (op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== '<' && op !== '==' && op !== '!=') return null;
+        const sugar = op === '-' ? '__sub' : op === '*' ? '__mul' : op === '/' ? '__div' : op === '<' ? '__lessThan' : null;
+        if (sugar !== null) {
+          const r = resolve(scope, sugar);
+          if (!(r && r.k === 'static' && r.root)) return null;
+        }
+        const a = this.cheap(node.a, scope);
+        if (a === null) return null;
+        const b = this.cheap(node.b, scope);
+        if (b === null) return null;
+        switch (op) {
+          case '+':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x + y;
+              return Number.isSafeInteger(r) ? r : MISS;
+            };
+          case '-':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x - y;
+              return Number.isSafeInteger(r) ? r : MISS;
+            };
+          case '*':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x * y;
+              return Number.isSafeInteger(r) ? (r === 0 ? 0 : r) : MISS;
+            };
+          case '/':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number' || y === 0 || !(Math.abs(x) < 2 ** 52)) return MISS;
+              const r = Math.trunc(x / y);
+              return r === 0 ? 0 : r;
+            };
+          case '<':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              return typeof x === 'number' && typeof y === 'number' ? x < y : MISS;
+            };
+          case '==':
+          case '!=': {
+            const neg = op === '!=';
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if ((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string')) return (x === y) !== neg;
+              return MISS;
+            };
+          }
+        }
+        return null;
+      }
+    }
+    return null;
   }
 
   private literal(node: Node): Value {
@@ -411,7 +536,14 @@ export class Compiler {
     const n = names.length;
     const dyn = this.cDyn(node, inner, false);
     const hasDyn = node.dyn.length > 0;
-    const mk = (env: Env): Value => {
+    const shape = hasDyn ? null : new AttrShape(names);
+    const mk = shape !== null ? (env: Env): Value => {
+      const vals = new Array(n);
+      for (let i = 0; i < n; i++) vals[i] = codes[i](env);
+      const a = NixAttrs.shaped(shape, vals);
+      a.pos = posMap;
+      return a;
+    } : (env: Env): Value => {
       const m = new Map<string, Value>();
       for (let i = 0; i < n; i++) m.set(names[i], codes[i](env));
       let pm: Map<string, Pos> | null = posMap;
@@ -477,6 +609,17 @@ export class Compiler {
     const hasDyn = node.dyn.length > 0;
     const hasOverrides = node.binds.has('__overrides');
     const n = names.length;
+    if (!hasDyn && !hasOverrides) {
+      const shape = new AttrShape(names);
+      return (env) => {
+        const e2 = fill(env);
+        const vals = new Array(n);
+        for (let i = 0; i < n; i++) vals[i] = e2[i + 1];
+        const a = NixAttrs.shaped(shape, vals);
+        a.pos = posMap;
+        return a;
+      };
+    }
     return (env) => {
       const e2 = fill(env);
       const m = new Map<string, Value>();
@@ -617,6 +760,13 @@ export class Compiler {
     return (env) => {
       let f = fn(env);
       try {
+        if (f instanceof Primop && f.arity === n) {
+          // a builtin given all its arguments at once: no partial applications in between
+          const argv = new Array(n);
+          for (let i = 0; i < n; i++) argv[i] = args[i](env);
+          const r = callPrimop(ev, f, argv, pos);
+          return r instanceof Thunk ? forceThunk(r) : r;
+        }
         for (let i = 0; i < n; i++) {
           f = callValue(ev, f, args[i](env), pos);
           if (f instanceof Thunk) f = forceThunk(f);
@@ -775,17 +925,13 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
     if (x.depth >= 12) void r.m; // flatten the chain now (a single copy)
     return r;
   }
-  const m = copyMap(x.m);
-  y.m.forEach((v, k) => m.set(k, v));
+  const m = x.toMap();
+  y.forEach((v, k) => m.set(k, v));
   const r = new NixAttrs(m);
   if (x.pos || y.pos) {
     if (!x.pos) r.pos = y.pos;
     else if (!y.pos) r.pos = x.pos;
-    else {
-      const pm = copyMap(x.pos);
-      y.pos.forEach((p, k) => pm.set(k, p));
-      r.pos = pm;
-    }
+    else r.pos = MergedPos.of(x.pos, y.pos);
   }
   return r;
 }
