@@ -64,6 +64,14 @@ const DUMMY_ENV: Env = [null];
 const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypto).createHash(alg) };
 
 /** A thunk for `f a1 ... an`, forced on demand. */
+export function lazyApply1(ev: EvalContext, f: Value, a: Value): Thunk {
+  return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, a]);
+}
+
+export function lazyApply2(ev: EvalContext, f: Value, a: Value, b: Value): Thunk {
+  return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, a, b]);
+}
+
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
   if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, args[0]]);
   if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, args[0], args[1]]);
@@ -423,7 +431,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('mapAttrs', 2, ([f, a]) => {
     const s = forceAttrs(a);
     const m = new Map<string, Value>();
-    s.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
+    s.forEach((v, k) => m.set(k, lazyApply2(ev, f, k, v)));
     // New bindings: like Nix, the result carries no attribute positions.
     return new NixAttrs(m);
   });
@@ -509,7 +517,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('map', 2, ([f, l]) => {
     const xs = listElems(l);
     const out = new Array(xs.length);
-    for (let i = 0; i < xs.length; i++) out[i] = lazyApply(ev, f, [xs[i]]);
+    for (let i = 0; i < xs.length; i++) out[i] = lazyApply1(ev, f, xs[i]);
     return out;
   });
   def('filter', 2, ([f, l]) => {
@@ -538,7 +546,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const len = forceInt(n);
     if (typeof len !== 'number' || len < 0) throw new NixError(`cannot create list of size ${len}`);
     const out = new Array(len);
-    for (let i = 0; i < len; i++) out[i] = lazyApply(ev, f, [i]);
+    for (let i = 0; i < len; i++) out[i] = lazyApply1(ev, f, i);
     return out;
   });
   def("foldl'", 3, ([f, z, l]) => {
@@ -615,7 +623,10 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
 
   // ---------------------------------------------------------------- strings
   def('toString', 1, ([v]) => coerceToStringValue(ev, v, { coerceMore: true, copyToStore: false }));
-  def('stringLength', 1, ([v]) => coerceToString(ev, v, null, { copyToStore: true }).length);
+  def('stringLength', 1, ([v]) => {
+    const x = force(v);
+    return typeof x === 'string' ? x.length : coerceToString(ev, x, null, { copyToStore: true }).length;
+  });
   def('substring', 3, ([st, ln, s]) => {
     const start = forceInt(st);
     const len = forceInt(ln);

@@ -847,7 +847,7 @@ export class Compiler {
           if (typeof x === 'number' && typeof y === 'number') {
             const r = x + y;
             if (Number.isSafeInteger(r)) return r;
-          }
+          } else if (typeof x === 'string' && typeof y === 'string') return x + y;
           return plus(ev, x, y, pos);
         };
       case '-':

@@ -307,6 +307,7 @@ export function coerceToString(ev: EvalContext, v: Value, ctx: Set<string> | nul
 export function coerceToStringValue(ev: EvalContext, v: Value, opts: CoerceOpts, pos: Pos | null = null): Value {
   const f = force(v);
   if (typeof f === 'string' || f instanceof NixString) return f;
+  if (typeof f === 'number' && opts.coerceMore) return String(f);
   const ctx = new Set<string>();
   const s = coerceToString(ev, f, ctx, opts, pos);
   return mkStr(s, ctx);
