@@ -62,7 +62,7 @@ function resolve(scope: Scope, name: string): Resolved | null {
 
 function forceAt(v: Value, pos: Pos): Value {
   if (v instanceof Thunk) {
-    if (v.state === 2) return v.v;
+    if (v.code === null) return v.v;
     try {
       return forceThunk(v);
     } catch (e) {
@@ -197,7 +197,7 @@ export class Compiler {
         if (get === null) return null;
         return (env) => {
           const v = get(env);
-          if (v instanceof Thunk) return v.state === 2 ? v.v : MISS;
+          if (v instanceof Thunk) return v.code === null ? v.v : MISS;
           return v === undefined ? MISS : v;
         };
       }
@@ -732,6 +732,28 @@ export class Compiler {
     };
   }
 
+  /**
+   * The builtin a function expression denotes when that is certain at compile time: a
+   * root-scope variable (`map`, `__isAttrs`) or `builtins.NAME` with the root `builtins`.
+   */
+  private staticPrimop(node: Node, scope: Scope): Primop | null {
+    const base = this.ev.baseEnv as Env | undefined;
+    if (!base) return null;
+    let v: Value | undefined;
+    if (node.k === 'var') {
+      const r = resolve(scope, node.name);
+      if (!r || r.k !== 'static' || !r.root) return null;
+      v = base[r.idx];
+    } else if (node.k === 'select' && node.def === null && node.path.length === 1 && node.path[0].k === 'static' && node.e.k === 'var') {
+      const r = resolve(scope, node.e.name);
+      if (!r || r.k !== 'static' || !r.root) return null;
+      const b = base[r.idx];
+      if (!(b instanceof NixAttrs)) return null;
+      v = b.get(node.path[0].name);
+    }
+    return v instanceof Primop ? v : null;
+  }
+
   private cCall(fnNode: Node, argNodes: Node[], pos: Pos, scope: Scope): Code {
     const ev = this.ev;
     const fn = this.c(fnNode, scope);
@@ -744,6 +766,31 @@ export class Compiler {
       }
       return e;
     };
+    const prim = this.staticPrimop(fnNode, scope);
+    if (prim !== null && prim.arity === n) {
+      // `builtins.isAttrs x`, `map f xs`...: the builtin is known at compile time
+      if (n === 1) {
+        const a0 = args[0];
+        return (env) => {
+          try {
+            const r = callPrimop(ev, prim, [a0(env)], pos);
+            return r instanceof Thunk ? forceThunk(r) : r;
+          } catch (e) {
+            throw wrap(e);
+          }
+        };
+      }
+      return (env) => {
+        try {
+          const argv = new Array(n);
+          for (let i = 0; i < n; i++) argv[i] = args[i](env);
+          const r = callPrimop(ev, prim, argv, pos);
+          return r instanceof Thunk ? forceThunk(r) : r;
+        } catch (e) {
+          throw wrap(e);
+        }
+      };
+    }
     if (n === 1) {
       const a0 = args[0];
       return (env) => {

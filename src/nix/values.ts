@@ -55,11 +55,19 @@ export function mkEnv(up: Env | null, vals: Value[]): Env {
 
 export type Code = (env: Env) => Value;
 
+/** The code of a thunk while it is being evaluated (never called: see forceThunk). */
+export const BLACKHOLE: Code = () => null;
+
 export class Thunk {
-  // state: 0 = pending, 1 = being evaluated (black hole), 2 = done
-  state = 0;
+  // pending: code is its code; being evaluated: code === BLACKHOLE; done: code === null
+  // (and v the value). No separate state field: one word less per thunk.
   v: Value = null;
   constructor(public code: Code | null, public env: Env | null) {}
+  /** 0 = pending, 1 = being evaluated (black hole), 2 = done */
+  get state(): number {
+    const c = this.code;
+    return c === null ? 2 : c === BLACKHOLE ? 1 : 0;
+  }
 }
 
 /** Minimal description of a lambda's formals, shared with the compiler. */
