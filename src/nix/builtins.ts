@@ -63,6 +63,9 @@ const DUMMY_ENV: Env = [null];
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypto).createHash(alg) };
 
+/** replaceStrings: prepared patterns per (immutable) `from` list */
+const replaceCache = new WeakMap<Value[], { froms: string[]; firsts: Set<number> | null }>();
+
 /** A thunk for `f a1 ... an`, forced on demand. */
 export function lazyApply1(ev: EvalContext, f: Value, a: Value): Thunk {
   return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, a]);
@@ -646,7 +649,21 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     return mkStr(parts.join(ss), ctx);
   });
   def('replaceStrings', 3, ([from, to, s]) => {
-    const froms = listElems(from).map((x) => forceStringNoCtx(x));
+    const fromList = listElems(from);
+    let pre = replaceCache.get(fromList);
+    if (pre === undefined) {
+      // the patterns of one list are prepared once (e.g. map (replaceStrings [..] [..]) xs)
+      const froms = fromList.map((x) => forceStringNoCtx(x));
+      let hasEmpty = false;
+      for (let i = 0; i < froms.length; i++) if (froms[i].length === 0) hasEmpty = true;
+      // first char codes of the patterns: positions whose char starts none of them are skipped
+      const firsts = hasEmpty ? null : new Set<number>();
+      if (firsts) for (let i = 0; i < froms.length; i++) firsts.add(froms[i].charCodeAt(0));
+      pre = { froms, firsts };
+      replaceCache.set(fromList, pre);
+    }
+    const froms = pre.froms;
+    const firsts = pre.firsts;
     const tos = listElems(to);
     if (froms.length !== tos.length) throw new NixError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths");
     const ctx = new Set<string>();
@@ -670,11 +687,6 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     let run = 0;
     const n = input.length;
     const nf = froms.length;
-    let hasEmpty = false;
-    for (let i = 0; i < nf; i++) if (froms[i].length === 0) hasEmpty = true;
-    // first char codes of the patterns: positions whose char starts none of them are skipped
-    const firsts = hasEmpty ? null : new Set<number>();
-    if (firsts) for (let i = 0; i < nf; i++) firsts.add(froms[i].charCodeAt(0));
     while (p <= n) {
       if (firsts !== null && p < n && !firsts.has(input.charCodeAt(p))) {
         p++;

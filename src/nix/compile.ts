@@ -969,7 +969,9 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   if (x.size === 0) return y;
   if (y.size <= 8 && x.size >= 16) {
     const r = NixAttrs.layered(x, y);
-    if (x.depth >= 12) void r.m; // flatten the chain now (a single copy)
+    // flatten the chain now (a single copy) once it is deep; big sets may layer deeper
+    // (a lookup walks at most ~size/32 small maps, a copy costs size)
+    if (x.depth >= 12 && x.depth >= Math.min(48, x.size >> 5)) void r.m;
     return r;
   }
   const m = x.toMap();

@@ -139,7 +139,11 @@ export function callValue(ev: EvalContext, f: Value, arg: Value, pos: Pos | null
     return new PrimopApp(f, [arg]);
   }
   if (f instanceof PrimopApp) {
-    const args = f.args.concat([arg]);
+    const fa = f.args;
+    const n = fa.length;
+    const args = new Array<Value>(n + 1);
+    for (let i = 0; i < n; i++) args[i] = fa[i];
+    args[n] = arg;
     if (args.length === f.prim.arity) return callPrimop(ev, f.prim, args, pos);
     return new PrimopApp(f.prim, args);
   }
