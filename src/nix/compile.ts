@@ -106,6 +106,9 @@ export class Compiler {
   }
 
   private lazyBodies = false;
+  /** no eager (cheap) values: set while compiling the bindings of a rec set with __overrides,
+   *  whose variables change after the frame is filled */
+  private noCheap = false;
 
   /** A function body's code now, or null when it is compiled on first call (compileLate). */
   private bodyCode(body: Node, scope: Scope): Code | null {
@@ -157,7 +160,7 @@ export class Compiler {
         break;
     }
     const code = this.c(node, scope);
-    const cheap = node.k === 'bin' || node.k === 'not' ? this.cheap(node, scope) : null;
+    const cheap = !this.noCheap && (node.k === 'bin' || node.k === 'not') ? this.cheap(node, scope) : null;
     if (cheap !== null) {
       // optimistic: when the operands are already values the result is computed now
       // (it cannot fail or diverge), else it is delayed as usual
@@ -580,15 +583,21 @@ export class Compiler {
     for (let i = 0; i < nInh; i++) names.set('\0inh' + i, order.length + i);
     const inner = new Scope(scope, names);
     const codes: Code[] = [];
-    for (const k of order) {
-      const b = node.binds.get(k)!;
-      if (b.value.k === 'lambda') b.value.name ??= k;
-      if (b.inherited) {
-        const outer = this.lazy(b.value, scope);
-        codes.push((env) => outer(env[0] as Env));
-      } else codes.push(this.lazy(b.value, inner, true));
+    const saveNoCheap = this.noCheap;
+    if (node.binds.has('__overrides')) this.noCheap = true;
+    try {
+      for (const k of order) {
+        const b = node.binds.get(k)!;
+        if (b.value.k === 'lambda') b.value.name ??= k;
+        if (b.inherited) {
+          const outer = this.lazy(b.value, scope);
+          codes.push((env) => outer(env[0] as Env));
+        } else codes.push(this.lazy(b.value, inner, true));
+      }
+      for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
+    } finally {
+      this.noCheap = saveNoCheap;
     }
-    for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
     const total = codes.length;
     return {
       scope: inner,
@@ -908,9 +917,25 @@ export class Compiler {
           return arith('-', x, y, pos);
         };
       case '*':
-        return (env) => arith('*', a(env), b(env), pos);
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') {
+            const r = x * y;
+            if (Number.isSafeInteger(r)) return r;
+          }
+          return arith('*', x, y, pos);
+        };
       case '/':
-        return (env) => arith('/', a(env), b(env), pos);
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number' && y !== 0 && Math.abs(x) < 2 ** 52) {
+            const r = Math.trunc(x / y);
+            return r === 0 ? 0 : r;
+          }
+          return arith('/', x, y, pos);
+        };
       case '<':
         return (env) => {
           const x = a(env);
