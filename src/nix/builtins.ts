@@ -57,16 +57,27 @@ export const GLOBAL_NAMES = [
   'placeholder', 'removeAttrs', 'scopedImport', 'throw', 'toString', 'true',
 ];
 
-const DUMMY_ENV = new Env(null, []);
+const DUMMY_ENV: Env = [null];
 
 // loaded on first use (hashing builtins): keeps `eval` start-up small
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypto).createHash(alg) };
 
+/** replaceStrings: prepared patterns per (immutable) `from` list */
+const replaceCache = new WeakMap<Value[], { froms: string[]; firsts: Set<number> | null }>();
+
 /** A thunk for `f a1 ... an`, forced on demand. */
+export function lazyApply1(ev: EvalContext, f: Value, a: Value): Thunk {
+  return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, a]);
+}
+
+export function lazyApply2(ev: EvalContext, f: Value, a: Value, b: Value): Thunk {
+  return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, a, b]);
+}
+
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
-  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), new Env(null, [f, args[0]]));
-  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), new Env(null, [f, args[0], args[1]]));
+  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, args[0]]);
+  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, args[0], args[1]]);
   return new Thunk(() => {
     let r = f;
     for (const a of args) r = force(callValue(ev, r, a));
@@ -76,8 +87,7 @@ export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
 
 function mkApply1(ev: EvalContext): (env: Env) => Value {
   const code = (env: Env): Value => {
-    const v = env.vals;
-    return call1(ev, v[0], v[1]);
+    return call1(ev, env[1], env[2]);
   };
   ev.__apply1Code = code;
   return code;
@@ -85,8 +95,7 @@ function mkApply1(ev: EvalContext): (env: Env) => Value {
 
 function mkApply2(ev: EvalContext): (env: Env) => Value {
   const code = (env: Env): Value => {
-    const v = env.vals;
-    return call2(ev, v[0], v[1], v[2]);
+    return call2(ev, env[1], env[2], env[3]);
   };
   ev.__apply2Code = code;
   return code;
@@ -391,7 +400,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceAttrs(a);
     const names = listElems(l);
     if (names.length === 0) return s;
-    const m = copyMap(s.m);
+    const m = s.toMap();
     let changed = false;
     for (const n of names) changed = m.delete(str(n)) || changed;
     if (!changed) return s;
@@ -404,11 +413,11 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const y = forceAttrs(b);
     const m = new Map<string, Value>();
     if (x.size < y.size) {
-      for (const k of x.m.keys()) {
+      for (const k of x.keys()) {
         const v = y.get(k);
         if (v !== undefined) m.set(k, v);
       }
-    } else y.m.forEach((v, k) => { if (x.has(k)) m.set(k, v); });
+    } else y.forEach((v, k) => { if (x.has(k)) m.set(k, v); });
     const r = new NixAttrs(m);
     r.pos = y.pos;
     return r;
@@ -425,7 +434,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('mapAttrs', 2, ([f, a]) => {
     const s = forceAttrs(a);
     const m = new Map<string, Value>();
-    s.m.forEach((v, k) => m.set(k, lazyApply(ev, f, [k, v])));
+    s.forEach((v, k) => m.set(k, lazyApply2(ev, f, k, v)));
     // New bindings: like Nix, the result carries no attribute positions.
     return new NixAttrs(m);
   });
@@ -441,7 +450,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('zipAttrsWith', 2, ([f, l]) => {
     const groups = new Map<string, Value[]>();
     for (const e of listElems(l)) {
-      forceAttrs(e).m.forEach((v, k) => {
+      forceAttrs(e).forEach((v, k) => {
         const g = groups.get(k);
         if (g === undefined) groups.set(k, [v]);
         else g.push(v);
@@ -511,7 +520,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   def('map', 2, ([f, l]) => {
     const xs = listElems(l);
     const out = new Array(xs.length);
-    for (let i = 0; i < xs.length; i++) out[i] = lazyApply(ev, f, [xs[i]]);
+    for (let i = 0; i < xs.length; i++) out[i] = lazyApply1(ev, f, xs[i]);
     return out;
   });
   def('filter', 2, ([f, l]) => {
@@ -540,7 +549,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const len = forceInt(n);
     if (typeof len !== 'number' || len < 0) throw new NixError(`cannot create list of size ${len}`);
     const out = new Array(len);
-    for (let i = 0; i < len; i++) out[i] = lazyApply(ev, f, [i]);
+    for (let i = 0; i < len; i++) out[i] = lazyApply1(ev, f, i);
     return out;
   });
   def("foldl'", 3, ([f, z, l]) => {
@@ -617,7 +626,10 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
 
   // ---------------------------------------------------------------- strings
   def('toString', 1, ([v]) => coerceToStringValue(ev, v, { coerceMore: true, copyToStore: false }));
-  def('stringLength', 1, ([v]) => coerceToString(ev, v, null, { copyToStore: true }).length);
+  def('stringLength', 1, ([v]) => {
+    const x = force(v);
+    return typeof x === 'string' ? x.length : coerceToString(ev, x, null, { copyToStore: true }).length;
+  });
   def('substring', 3, ([st, ln, s]) => {
     const start = forceInt(st);
     const len = forceInt(ln);
@@ -637,7 +649,21 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     return mkStr(parts.join(ss), ctx);
   });
   def('replaceStrings', 3, ([from, to, s]) => {
-    const froms = listElems(from).map((x) => forceStringNoCtx(x));
+    const fromList = listElems(from);
+    let pre = replaceCache.get(fromList);
+    if (pre === undefined) {
+      // the patterns of one list are prepared once (e.g. map (replaceStrings [..] [..]) xs)
+      const froms = fromList.map((x) => forceStringNoCtx(x));
+      let hasEmpty = false;
+      for (let i = 0; i < froms.length; i++) if (froms[i].length === 0) hasEmpty = true;
+      // first char codes of the patterns: positions whose char starts none of them are skipped
+      const firsts = hasEmpty ? null : new Set<number>();
+      if (firsts) for (let i = 0; i < froms.length; i++) firsts.add(froms[i].charCodeAt(0));
+      pre = { froms, firsts };
+      replaceCache.set(fromList, pre);
+    }
+    const froms = pre.froms;
+    const firsts = pre.firsts;
     const tos = listElems(to);
     if (froms.length !== tos.length) throw new NixError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths");
     const ctx = new Set<string>();
@@ -657,25 +683,33 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     };
     let out = '';
     let p = 0;
-    while (p <= input.length) {
+    // unmatched input is copied in runs (input.slice(run, p)), not char by char
+    let run = 0;
+    const n = input.length;
+    const nf = froms.length;
+    while (p <= n) {
+      if (firsts !== null && p < n && !firsts.has(input.charCodeAt(p))) {
+        p++;
+        continue;
+      }
       let found = false;
-      for (let i = 0; i < froms.length; i++) {
+      for (let i = 0; i < nf; i++) {
         const f = froms[i];
         if (input.startsWith(f, p)) {
+          if (run < p) out += input.slice(run, p);
           out += getTo(i);
           if (f.length === 0) {
-            if (p < input.length) out += input[p];
+            if (p < n) out += input[p];
             p++;
           } else p += f.length;
+          run = p;
           found = true;
           break;
         }
       }
-      if (!found) {
-        if (p < input.length) out += input[p];
-        p++;
-      }
+      if (!found) p++;
     }
+    if (run < n) out += input.slice(run, n);
     return mkStr(out, ctx);
   });
   def('match', 2, ([re, s]) => {

@@ -6,6 +6,7 @@ import { NixError } from './errors';
 import {
   EvalContext,
   arith,
+  callPrimop,
   callValue,
   coerceToString,
   eqValues,
@@ -16,6 +17,7 @@ import {
   typeError,
 } from './runtime';
 import {
+  AttrShape,
   Code,
   Env,
   Lambda,
@@ -24,13 +26,19 @@ import {
   NixFloat,
   NixPath,
   NixString,
+  Primop,
   Thunk,
   Value,
   copyMap,
+  MergedPos,
   mkStr,
   showType,
 } from './values';
 import { canonPath } from './parser';
+
+/** Marks "not computed now" (see Compiler.cheap). */
+const MISS: unique symbol = Symbol('miss');
+type CheapCode = (env: Env) => Value | typeof MISS;
 
 export class Scope {
   constructor(public readonly parent: Scope | null, public readonly names: Map<string, number> | null) {}
@@ -45,7 +53,7 @@ function resolve(scope: Scope, name: string): Resolved | null {
     if (s.names === null) withLevels.push(level);
     else {
       const idx = s.names.get(name);
-      if (idx !== undefined) return { k: 'static', level, idx, root: s.parent === null };
+      if (idx !== undefined) return { k: 'static', level, idx: idx + 1, root: s.parent === null };
     }
   }
   if (withLevels.length) return { k: 'with', levels: withLevels };
@@ -54,7 +62,7 @@ function resolve(scope: Scope, name: string): Resolved | null {
 
 function forceAt(v: Value, pos: Pos): Value {
   if (v instanceof Thunk) {
-    if (v.state === 2) return v.v;
+    if (v.code === null) return v.v;
     try {
       return forceThunk(v);
     } catch (e) {
@@ -68,8 +76,8 @@ function forceAt(v: Value, pos: Pos): Value {
 function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
   for (let i = 0; i < levels.length; i++) {
     let e = env;
-    for (let l = levels[i]; l > 0; l--) e = e.up!;
-    const a = forceAt(e.vals[0], pos);
+    for (let l = levels[i]; l > 0; l--) e = e[0] as Env;
+    const a = forceAt(e[1], pos);
     if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
     const v = a.get(name);
     if (v !== undefined) return v;
@@ -98,6 +106,9 @@ export class Compiler {
   }
 
   private lazyBodies = false;
+  /** no eager (cheap) values: set while compiling the bindings of a rec set with __overrides,
+   *  whose variables change after the frame is filled */
+  private noCheap = false;
 
   /** A function body's code now, or null when it is compiled on first call (compileLate). */
   private bodyCode(body: Node, scope: Scope): Code | null {
@@ -130,13 +141,13 @@ export class Compiler {
         const r = resolve(scope, node.name);
         if (r && r.k === 'static' && !(recInit && r.level === 0)) {
           const { level, idx } = r;
-          if (level === 0) return (env) => env.vals[idx];
-          if (level === 1) return (env) => env.up!.vals[idx];
-          if (level === 2) return (env) => env.up!.up!.vals[idx];
+          if (level === 0) return (env) => env[idx];
+          if (level === 1) return (env) => (env[0] as Env)[idx];
+          if (level === 2) return (env) => ((env[0] as Env)[0] as Env)[idx];
           return (env) => {
             let e = env;
-            for (let l = level; l > 0; l--) e = e.up!;
-            return e.vals[idx];
+            for (let l = level; l > 0; l--) e = e[0] as Env;
+            return e[idx];
           };
         }
         break;
@@ -149,7 +160,124 @@ export class Compiler {
         break;
     }
     const code = this.c(node, scope);
+    const cheap = !this.noCheap && (node.k === 'bin' || node.k === 'not') ? this.cheap(node, scope) : null;
+    if (cheap !== null) {
+      // optimistic: when the operands are already values the result is computed now
+      // (it cannot fail or diverge), else it is delayed as usual
+      return (env) => {
+        const v = cheap(env);
+        return v !== MISS ? v : new Thunk(code, env);
+      };
+    }
     return (env) => new Thunk(code, env);
+  }
+
+  /**
+   * Code computing an integer arithmetic / comparison expression over variables and integer
+   * literals *if* every variable already holds a value of a suitable type and the result is
+   * certain (no overflow, no division by zero); otherwise it returns MISS. Null when the
+   * expression is not of that form.
+   */
+  private cheap(node: Node, scope: Scope): CheapCode | null {
+    switch (node.k) {
+      case 'int': {
+        const v = node.v;
+        if (typeof v !== 'number') return null;
+        return () => v;
+      }
+      case 'var': {
+        const r = resolve(scope, node.name);
+        if (!r || r.k !== 'static') return null;
+        const { level, idx } = r;
+        const get =
+          level === 0
+            ? (env: Env) => env[idx]
+            : level === 1
+              ? (env: Env) => (env[0] as Env)[idx]
+              : level === 2
+                ? (env: Env) => ((env[0] as Env)[0] as Env)[idx]
+                : null;
+        if (get === null) return null;
+        return (env) => {
+          const v = get(env);
+          if (v instanceof Thunk) return v.code === null ? v.v : MISS;
+          return v === undefined ? MISS : v;
+        };
+      }
+      case 'not': {
+        const e = this.cheap(node.e, scope);
+        if (e === null) return null;
+        return (env) => {
+          const v = e(env);
+          return typeof v === 'boolean' ? !v : MISS;
+        };
+      }
+      case 'bin': {
+        const op = node.op;
+        if (op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== '<' && op !== '==' && op !== '!=') return null;
+        const sugar = op === '-' ? '__sub' : op === '*' ? '__mul' : op === '/' ? '__div' : op === '<' ? '__lessThan' : null;
+        if (sugar !== null) {
+          const r = resolve(scope, sugar);
+          if (!(r && r.k === 'static' && r.root)) return null;
+        }
+        const a = this.cheap(node.a, scope);
+        if (a === null) return null;
+        const b = this.cheap(node.b, scope);
+        if (b === null) return null;
+        switch (op) {
+          case '+':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x + y;
+              return Number.isSafeInteger(r) ? r : MISS;
+            };
+          case '-':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x - y;
+              return Number.isSafeInteger(r) ? r : MISS;
+            };
+          case '*':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number') return MISS;
+              const r = x * y;
+              return Number.isSafeInteger(r) ? (r === 0 ? 0 : r) : MISS;
+            };
+          case '/':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if (typeof x !== 'number' || typeof y !== 'number' || y === 0 || !(Math.abs(x) < 2 ** 52)) return MISS;
+              const r = Math.trunc(x / y);
+              return r === 0 ? 0 : r;
+            };
+          case '<':
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              return typeof x === 'number' && typeof y === 'number' ? x < y : MISS;
+            };
+          case '==':
+          case '!=': {
+            const neg = op === '!=';
+            return (env) => {
+              const x = a(env);
+              const y = b(env);
+              if ((typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string')) return (x === y) !== neg;
+              return MISS;
+            };
+          }
+        }
+        return null;
+      }
+    }
+    return null;
   }
 
   private literal(node: Node): Value {
@@ -207,7 +335,7 @@ export class Compiler {
       case 'with': {
         const attrs = this.lazy(node.env, scope);
         const body = this.c(node.body, new Scope(scope, null));
-        return (env) => body(new Env(env, [attrs(env)]));
+        return (env) => body([env, attrs(env)]);
       }
       case 'if': {
         const cond = this.c(node.cond, scope);
@@ -271,23 +399,23 @@ export class Compiler {
     const { level, idx } = r;
     if (level === 0)
       return (env) => {
-        const v = env.vals[idx];
+        const v = env[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     if (level === 1)
       return (env) => {
-        const v = env.up!.vals[idx];
+        const v = (env[0] as Env)[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     if (level === 2)
       return (env) => {
-        const v = env.up!.up!.vals[idx];
+        const v = ((env[0] as Env)[0] as Env)[idx];
         return v instanceof Thunk ? forceAt(v, pos) : v;
       };
     return (env) => {
       let e = env;
-      for (let l = level; l > 0; l--) e = e.up!;
-      const v = e.vals[idx];
+      for (let l = level; l > 0; l--) e = e[0] as Env;
+      const v = e[idx];
       return v instanceof Thunk ? forceAt(v, pos) : v;
     };
   }
@@ -411,7 +539,14 @@ export class Compiler {
     const n = names.length;
     const dyn = this.cDyn(node, inner, false);
     const hasDyn = node.dyn.length > 0;
-    const mk = (env: Env): Value => {
+    const shape = hasDyn ? null : new AttrShape(names);
+    const mk = shape !== null ? (env: Env): Value => {
+      const vals = new Array(n);
+      for (let i = 0; i < n; i++) vals[i] = codes[i](env);
+      const a = NixAttrs.shaped(shape, vals);
+      a.pos = posMap;
+      return a;
+    } : (env: Env): Value => {
       const m = new Map<string, Value>();
       for (let i = 0; i < n; i++) m.set(names[i], codes[i](env));
       let pm: Map<string, Pos> | null = posMap;
@@ -425,7 +560,13 @@ export class Compiler {
     };
     if (inh) {
       const ih = inh;
-      return (env) => mk(new Env(env, ih.map((c) => c(env))));
+      const ni = ih.length;
+      return (env) => {
+        const e2: Env = new Array(ni + 1);
+        e2[0] = env;
+        for (let i = 0; i < ni; i++) e2[i + 1] = ih[i](env);
+        return mk(e2);
+      };
     }
     return mk;
   }
@@ -442,23 +583,29 @@ export class Compiler {
     for (let i = 0; i < nInh; i++) names.set('\0inh' + i, order.length + i);
     const inner = new Scope(scope, names);
     const codes: Code[] = [];
-    for (const k of order) {
-      const b = node.binds.get(k)!;
-      if (b.value.k === 'lambda') b.value.name ??= k;
-      if (b.inherited) {
-        const outer = this.lazy(b.value, scope);
-        codes.push((env) => outer(env.up!));
-      } else codes.push(this.lazy(b.value, inner, true));
+    const saveNoCheap = this.noCheap;
+    if (node.binds.has('__overrides')) this.noCheap = true;
+    try {
+      for (const k of order) {
+        const b = node.binds.get(k)!;
+        if (b.value.k === 'lambda') b.value.name ??= k;
+        if (b.inherited) {
+          const outer = this.lazy(b.value, scope);
+          codes.push((env) => outer(env[0] as Env));
+        } else codes.push(this.lazy(b.value, inner, true));
+      }
+      for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
+    } finally {
+      this.noCheap = saveNoCheap;
     }
-    for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));
     const total = codes.length;
     return {
       scope: inner,
       names: order,
       fill: (env) => {
-        const vals = new Array(total);
-        const e2 = new Env(env, vals);
-        for (let i = 0; i < total; i++) vals[i] = codes[i](e2);
+        const e2: Env = new Array(total + 1);
+        e2[0] = env;
+        for (let i = 0; i < total; i++) e2[i + 1] = codes[i](e2);
         return e2;
       },
     };
@@ -471,11 +618,21 @@ export class Compiler {
     const hasDyn = node.dyn.length > 0;
     const hasOverrides = node.binds.has('__overrides');
     const n = names.length;
+    if (!hasDyn && !hasOverrides) {
+      const shape = new AttrShape(names);
+      return (env) => {
+        const e2 = fill(env);
+        const vals = new Array(n);
+        for (let i = 0; i < n; i++) vals[i] = e2[i + 1];
+        const a = NixAttrs.shaped(shape, vals);
+        a.pos = posMap;
+        return a;
+      };
+    }
     return (env) => {
       const e2 = fill(env);
       const m = new Map<string, Value>();
-      const vals = e2.vals;
-      for (let i = 0; i < n; i++) m.set(names[i], vals[i]);
+      for (let i = 0; i < n; i++) m.set(names[i], e2[i + 1]);
       let pm: Map<string, Pos> | null = posMap;
       if (hasOverrides) {
         // legacy `__overrides`: its attributes replace those of the rec set (also in its scope)
@@ -484,7 +641,7 @@ export class Compiler {
         for (const [k, v] of ov.m) {
           m.set(k, v);
           const idx = inner.names!.get(k);
-          if (idx !== undefined) vals[idx] = v;
+          if (idx !== undefined) e2[idx + 1] = v;
         }
       }
       if (hasDyn) {
@@ -516,7 +673,7 @@ export class Compiler {
         formals: null,
         ellipsis: false,
         pos,
-        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))(new Env(lenv, [arg])),
+        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))([lenv, arg]),
       };
     } else {
       const formals = node.formals;
@@ -541,8 +698,8 @@ export class Compiler {
         call: (lenv, arg, _ev, lam) => {
           const a = arg instanceof Thunk ? forceThunk(arg) : arg;
           if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
-          const vals = new Array(size);
-          const e2 = new Env(lenv, vals);
+          const e2: Env = new Array(size + 1);
+          e2[0] = lenv;
           let used = 0;
           for (let i = 0; i < nf; i++) {
             const v = a.get(fnames[i]);
@@ -551,9 +708,9 @@ export class Compiler {
               if (d === null) {
                 throw new NixError(`${fnDesc(lam)} called without required argument '${fnames[i]}'`, pos);
               }
-              vals[i] = d(e2);
+              e2[i + 1] = d(e2);
             } else {
-              vals[i] = v;
+              e2[i + 1] = v;
               used++;
             }
           }
@@ -561,7 +718,7 @@ export class Compiler {
             for (const k of a.keys())
               if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos);
           }
-          if (hasAt) vals[nf] = arg;
+          if (hasAt) e2[nf + 1] = arg;
           return (body ??= this.compileLate(bodyNode, inner))(e2);
         },
       };
@@ -584,6 +741,28 @@ export class Compiler {
     };
   }
 
+  /**
+   * The builtin a function expression denotes when that is certain at compile time: a
+   * root-scope variable (`map`, `__isAttrs`) or `builtins.NAME` with the root `builtins`.
+   */
+  private staticPrimop(node: Node, scope: Scope): Primop | null {
+    const base = this.ev.baseEnv as Env | undefined;
+    if (!base) return null;
+    let v: Value | undefined;
+    if (node.k === 'var') {
+      const r = resolve(scope, node.name);
+      if (!r || r.k !== 'static' || !r.root) return null;
+      v = base[r.idx];
+    } else if (node.k === 'select' && node.def === null && node.path.length === 1 && node.path[0].k === 'static' && node.e.k === 'var') {
+      const r = resolve(scope, node.e.name);
+      if (!r || r.k !== 'static' || !r.root) return null;
+      const b = base[r.idx];
+      if (!(b instanceof NixAttrs)) return null;
+      v = b.get(node.path[0].name);
+    }
+    return v instanceof Primop ? v : null;
+  }
+
   private cCall(fnNode: Node, argNodes: Node[], pos: Pos, scope: Scope): Code {
     const ev = this.ev;
     const fn = this.c(fnNode, scope);
@@ -596,6 +775,31 @@ export class Compiler {
       }
       return e;
     };
+    const prim = this.staticPrimop(fnNode, scope);
+    if (prim !== null && prim.arity === n) {
+      // `builtins.isAttrs x`, `map f xs`...: the builtin is known at compile time
+      if (n === 1) {
+        const a0 = args[0];
+        return (env) => {
+          try {
+            const r = callPrimop(ev, prim, [a0(env)], pos);
+            return r instanceof Thunk ? forceThunk(r) : r;
+          } catch (e) {
+            throw wrap(e);
+          }
+        };
+      }
+      return (env) => {
+        try {
+          const argv = new Array(n);
+          for (let i = 0; i < n; i++) argv[i] = args[i](env);
+          const r = callPrimop(ev, prim, argv, pos);
+          return r instanceof Thunk ? forceThunk(r) : r;
+        } catch (e) {
+          throw wrap(e);
+        }
+      };
+    }
     if (n === 1) {
       const a0 = args[0];
       return (env) => {
@@ -612,6 +816,13 @@ export class Compiler {
     return (env) => {
       let f = fn(env);
       try {
+        if (f instanceof Primop && f.arity === n) {
+          // a builtin given all its arguments at once: no partial applications in between
+          const argv = new Array(n);
+          for (let i = 0; i < n; i++) argv[i] = args[i](env);
+          const r = callPrimop(ev, f, argv, pos);
+          return r instanceof Thunk ? forceThunk(r) : r;
+        }
         for (let i = 0; i < n; i++) {
           f = callValue(ev, f, args[i](env), pos);
           if (f instanceof Thunk) f = forceThunk(f);
@@ -692,7 +903,7 @@ export class Compiler {
           if (typeof x === 'number' && typeof y === 'number') {
             const r = x + y;
             if (Number.isSafeInteger(r)) return r;
-          }
+          } else if (typeof x === 'string' && typeof y === 'string') return x + y;
           return plus(ev, x, y, pos);
         };
       case '-':
@@ -706,9 +917,25 @@ export class Compiler {
           return arith('-', x, y, pos);
         };
       case '*':
-        return (env) => arith('*', a(env), b(env), pos);
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number') {
+            const r = x * y;
+            if (Number.isSafeInteger(r)) return r;
+          }
+          return arith('*', x, y, pos);
+        };
       case '/':
-        return (env) => arith('/', a(env), b(env), pos);
+        return (env) => {
+          const x = a(env);
+          const y = b(env);
+          if (typeof x === 'number' && typeof y === 'number' && y !== 0 && Math.abs(x) < 2 ** 52) {
+            const r = Math.trunc(x / y);
+            return r === 0 ? 0 : r;
+          }
+          return arith('/', x, y, pos);
+        };
       case '<':
         return (env) => {
           const x = a(env);
@@ -767,20 +994,18 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   if (x.size === 0) return y;
   if (y.size <= 8 && x.size >= 16) {
     const r = NixAttrs.layered(x, y);
-    if (x.depth >= 12) void r.m; // flatten the chain now (a single copy)
+    // flatten the chain now (a single copy) once it is deep; big sets may layer deeper
+    // (a lookup walks at most ~size/32 small maps, a copy costs size)
+    if (x.depth >= 12 && x.depth >= Math.min(48, x.size >> 5)) void r.m;
     return r;
   }
-  const m = copyMap(x.m);
-  y.m.forEach((v, k) => m.set(k, v));
+  const m = x.toMap();
+  y.forEach((v, k) => m.set(k, v));
   const r = new NixAttrs(m);
   if (x.pos || y.pos) {
     if (!x.pos) r.pos = y.pos;
     else if (!y.pos) r.pos = x.pos;
-    else {
-      const pm = copyMap(x.pos);
-      y.pos.forEach((p, k) => pm.set(k, p));
-      r.pos = pm;
-    }
+    else r.pos = MergedPos.of(x.pos, y.pos);
   }
   return r;
 }

@@ -20,7 +20,7 @@ import {
   getAttrOrThrow,
 } from './runtime';
 import { formatFloatToString, storePath } from './support';
-import { Env, NixAttrs, NixPath, NixString, Thunk, Value, fromUtf8, mkStr, toUtf8 } from './values';
+import { Env, mkEnv, NixAttrs, NixPath, NixString, Thunk, Value, fromUtf8, mkStr, toUtf8 } from './values';
 
 export interface EvalOptions {
   /** "name=path" or "path", like -I */
@@ -131,7 +131,7 @@ export class Evaluator implements EvalContext {
     }
     for (const [n, v] of Object.entries(opts.extraGlobals ?? {})) add(n, v);
     this.rootScope = new Scope(null, names);
-    this.baseEnv = new Env(null, vals);
+    this.baseEnv = mkEnv(null, vals);
     this.compiler = new Compiler(this, this.rootScope);
     // parse-time lint checks need the real parser run
     this.astCache = opts.astCacheDir && !opts.lint ? new AstCache(opts.astCacheDir, names.keys(), opts.astCacheUnder) : null;
@@ -270,7 +270,7 @@ export class Evaluator implements EvalContext {
     }
     const sc = new Scope(this.rootScope, names);
     const code = this.compiler.compileTop(node, sc);
-    return code(new Env(this.baseEnv, vals));
+    return code(mkEnv(this.baseEnv, vals));
   }
 
   // ---------------------------------------------------------------- store

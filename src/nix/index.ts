@@ -29,7 +29,7 @@ import {
 
 export { Evaluator, EvalOptions, NixError, Value, NixAttrs, NixFloat, NixPath, NixString, Lambda, Primop, PrimopApp, Thunk };
 
-const DUMMY_ENV = new Env(null, []);
+const DUMMY_ENV: Env = [null];
 
 /** Convert a plain JS value to a Nix value (strings: UTF-16 -> bytes; objects -> attrsets). */
 export function fromJS(x: unknown): Value {

@@ -3,6 +3,7 @@
 import type { Pos } from './ast';
 import { NixError } from './errors';
 import {
+  BLACKHOLE,
   Env,
   Lambda,
   NixAttrs,
@@ -37,19 +38,18 @@ export function force(v: Value): Value {
 }
 
 export function forceThunk(t: Thunk): Value {
-  const st = t.state;
-  if (st === 2) return t.v;
-  if (st === 1) throw new NixError('infinite recursion encountered', null);
-  t.state = 1;
+  const c = t.code;
+  if (c === null) return t.v;
+  if (c === BLACKHOLE) throw new NixError('infinite recursion encountered', null);
+  t.code = BLACKHOLE;
   try {
-    const v = t.code!(t.env!);
+    const v = c(t.env!);
     t.v = v;
-    t.state = 2;
     t.code = null;
     t.env = null;
     return v;
   } catch (e) {
-    t.state = 0;
+    t.code = c;
     throw e;
   }
 }
@@ -61,7 +61,6 @@ export function mkThunk(code: (env: Env) => Value, env: Env): Thunk {
 /** A thunk that is already evaluated. */
 export function mkValueThunk(v: Value): Thunk {
   const t = new Thunk(null, null);
-  t.state = 2;
   t.v = v;
   return t;
 }
@@ -140,7 +139,11 @@ export function callValue(ev: EvalContext, f: Value, arg: Value, pos: Pos | null
     return new PrimopApp(f, [arg]);
   }
   if (f instanceof PrimopApp) {
-    const args = f.args.concat([arg]);
+    const fa = f.args;
+    const n = fa.length;
+    const args = new Array<Value>(n + 1);
+    for (let i = 0; i < n; i++) args[i] = fa[i];
+    args[n] = arg;
     if (args.length === f.prim.arity) return callPrimop(ev, f.prim, args, pos);
     return new PrimopApp(f.prim, args);
   }
@@ -307,6 +310,7 @@ export function coerceToString(ev: EvalContext, v: Value, ctx: Set<string> | nul
 export function coerceToStringValue(ev: EvalContext, v: Value, opts: CoerceOpts, pos: Pos | null = null): Value {
   const f = force(v);
   if (typeof f === 'string' || f instanceof NixString) return f;
+  if (typeof f === 'number' && opts.coerceMore) return String(f);
   const ctx = new Set<string>();
   const s = coerceToString(ev, f, ctx, opts, pos);
   return mkStr(s, ctx);

@@ -42,18 +42,32 @@ export class NixPath {
   constructor(public readonly p: string) {}
 }
 
-/** Runtime environment frame. */
-export class Env {
-  constructor(public readonly up: Env | null, public readonly vals: Value[]) {}
+/**
+ * Runtime environment frame: one array, slot 0 the enclosing frame (or null), then the
+ * frame's values (a variable with scope index i lives in slot i + 1). One allocation per
+ * frame instead of an object plus an array.
+ */
+export type Env = Value[];
+
+export function mkEnv(up: Env | null, vals: Value[]): Env {
+  return [up, ...vals];
 }
 
 export type Code = (env: Env) => Value;
 
+/** The code of a thunk while it is being evaluated (never called: see forceThunk). */
+export const BLACKHOLE: Code = () => null;
+
 export class Thunk {
-  // state: 0 = pending, 1 = being evaluated (black hole), 2 = done
-  state = 0;
+  // pending: code is its code; being evaluated: code === BLACKHOLE; done: code === null
+  // (and v the value). No separate state field: one word less per thunk.
   v: Value = null;
   constructor(public code: Code | null, public env: Env | null) {}
+  /** 0 = pending, 1 = being evaluated (black hole), 2 = done */
+  get state(): number {
+    const c = this.code;
+    return c === null ? 2 : c === BLACKHOLE ? 1 : 0;
+  }
 }
 
 /** Minimal description of a lambda's formals, shared with the compiler. */
@@ -84,7 +98,22 @@ export class PrimopApp {
 }
 
 /**
+ * The names of an attribute set literal without dynamic attributes, shared by every set
+ * that literal makes: each set is then just its array of values (see NixAttrs.shaped).
+ */
+export class AttrShape {
+  readonly index = new Map<string, number>();
+  readonly sorted: string[];
+  constructor(readonly names: string[]) {
+    names.forEach((n, i) => this.index.set(n, i));
+    this.sorted = names.slice().sort(cmpBytes);
+  }
+}
+
+/**
  * Attribute set: a Map plus a cached sorted key list and optional attribute positions.
+ * A set made by an attribute set literal (no dynamic names) is a *shaped* set instead: a
+ * shared AttrShape plus an array of values, turned into a Map only when `.m` is asked for.
  * `a // b` with a small `b` creates a *layered* set (b's entries over a, like Nix >= 2.32)
  * that is only flattened into a Map when `.m` is needed or the layering gets deep.
  */
@@ -95,9 +124,40 @@ export class NixAttrs {
   private _size = 0;
   private _depth = 0;
   /** attribute positions (for unsafeGetAttrPos); see getPos */
-  pos: Map<string, Pos> | null = null;
+  pos: PosMap | null = null;
+  private _shape: AttrShape | null = null;
+  private _vals: Value[] | null = null;
   constructor(m: Map<string, Value>) {
     this._m = m;
+  }
+  static shaped(shape: AttrShape, vals: Value[]): NixAttrs {
+    const r = new NixAttrs(null as unknown as Map<string, Value>);
+    r._shape = shape;
+    r._vals = vals;
+    r._keys = shape.sorted;
+    return r;
+  }
+  /** Calls cb for every attribute (without building a Map for a shaped set). */
+  forEach(cb: (v: Value, k: string) => void): void {
+    const sh = this._shape;
+    if (sh !== null && this._m === null) {
+      const names = sh.names;
+      const vals = this._vals!;
+      for (let i = 0; i < names.length; i++) cb(vals[i], names[i]);
+      return;
+    }
+    this.m.forEach(cb);
+  }
+  /** A new Map of the attributes. */
+  toMap(): Map<string, Value> {
+    if (this._shape !== null && this._m === null) {
+      const m = new Map<string, Value>();
+      const names = this._shape.names;
+      const vals = this._vals!;
+      for (let i = 0; i < names.length; i++) m.set(names[i], vals[i]);
+      return m;
+    }
+    return copyMap(this.m);
   }
   /** `own` layered over `parent` (own wins). */
   static layered(parent: NixAttrs, own: NixAttrs): NixAttrs {
@@ -121,7 +181,7 @@ export class NixAttrs {
    */
   /** Whether the names are not known yet (a lazy set, or layers over one). */
   get namesPending(): boolean {
-    if (this._m !== null) return false;
+    if (this._m !== null || this._shape !== null) return false;
     if (this._lazy !== null) return true;
     return this._size < 0 && this._parent!.namesPending;
   }
@@ -137,6 +197,13 @@ export class NixAttrs {
   }
   get m(): Map<string, Value> {
     let m = this._m;
+    if (m === null && this._shape !== null) {
+      m = this.toMap();
+      this._m = m;
+      this._shape = null;
+      this._vals = null;
+      return m;
+    }
     if (m === null && this._lazy !== null) {
       const src = this._lazy;
       const vals = this._lazyVals!;
@@ -155,13 +222,13 @@ export class NixAttrs {
       // flatten the whole chain at once: base map + every layer, oldest first
       const layers: NixAttrs[] = [];
       let a: NixAttrs = this;
-      while (a._m === null && a._lazy === null) {
+      while (a._m === null && a._lazy === null && a._shape === null) {
         layers.push(a);
         a = a._parent!;
       }
-      const mm = copyMap(a.m);
+      const mm = a.toMap();
       m = mm;
-      let pm: Map<string, Pos> | null = a.pos ? copyMap(a.pos) : null;
+      let pm: Map<string, Pos> | null = a.pos ? copyMap(a.pos as Map<string, Pos>) : null;
       for (let i = layers.length - 1; i >= 0; i--) {
         const l = layers[i];
         l._own!.forEach((v, k) => mm.set(k, v));
@@ -184,6 +251,7 @@ export class NixAttrs {
   }
   get size(): number {
     if (this._m !== null) return this._m.size;
+    if (this._shape !== null) return this._shape.names.length;
     if (this._lazy !== null) return this.m.size;
     let size = this._size;
     if (size < 0) {
@@ -196,6 +264,11 @@ export class NixAttrs {
   }
   get(k: string): Value | undefined {
     if (this._m !== null) return this._m.get(k);
+    const sh = this._shape;
+    if (sh !== null) {
+      const i = sh.index.get(k);
+      return i === undefined ? undefined : this._vals![i];
+    }
     if (this._lazy !== null) {
       const vals = this._lazyVals!;
       let v = vals.get(k);
@@ -212,7 +285,7 @@ export class NixAttrs {
     return this.get(k) !== undefined;
   }
   getPos(k: string): Pos | undefined {
-    if (this._m !== null || this._lazy !== null) return this.pos?.get(k);
+    if (this._m !== null || this._lazy !== null || this._shape !== null) return this.pos?.get(k);
     if (this._own!.has(k)) return this.pos?.get(k);
     return this._parent!.getPos(k);
   }
@@ -228,6 +301,39 @@ export class NixAttrs {
   static readonly EMPTY = new NixAttrs(new Map());
 }
 
+/** Attribute positions: a Map, or the positions of `x // y` (MergedPos) left unmerged. */
+export interface PosMap {
+  get(k: string): Pos | undefined;
+  forEach(cb: (p: Pos, k: string) => void): void;
+}
+
+/**
+ * Positions of `x // y`: y's where it has one, else x's (what copying x's map and setting
+ * y's entries over it gives), without copying. Chains are flattened at depth 16.
+ */
+export class MergedPos implements PosMap {
+  readonly depth: number;
+  constructor(
+    readonly lo: PosMap,
+    readonly hi: PosMap,
+  ) {
+    this.depth = 1 + Math.max(lo instanceof MergedPos ? lo.depth : 0, hi instanceof MergedPos ? hi.depth : 0);
+  }
+  static of(lo: PosMap, hi: PosMap): PosMap {
+    const r = new MergedPos(lo, hi);
+    if (r.depth < 16) return r;
+    return copyMap(r as unknown as Map<string, Pos>);
+  }
+  get(k: string): Pos | undefined {
+    const p = this.hi.get(k);
+    return p !== undefined ? p : this.lo.get(k);
+  }
+  forEach(cb: (p: Pos, k: string) => void): void {
+    this.lo.forEach(cb);
+    this.hi.forEach(cb);
+  }
+}
+
 export interface LazyAttrSource {
   /** every name, in any order (called when the set is enumerated) */
   names(): Iterable<string>;
@@ -238,7 +344,7 @@ export interface LazyAttrSource {
 }
 
 /** A copy of a Map (forEach: no iterator/entry objects, unlike `new Map(m)` in V8 11). */
-export function copyMap<K, V>(src: Map<K, V>): Map<K, V> {
+export function copyMap<K, V>(src: { forEach(cb: (v: V, k: K) => void): void }): Map<K, V> {
   const m = new Map<K, V>();
   src.forEach((v, k) => m.set(k, v));
   return m;

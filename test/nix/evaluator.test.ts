@@ -32,6 +32,21 @@ test('arithmetic, ints vs floats, 64-bit overflow', () => {
   assert.match(err('1 / 0'), /division by zero/);
 });
 
+test('values computed ahead of time (integer arithmetic on known values) agree with lazy evaluation', () => {
+  // arguments and bindings like `n - 1` are computed at once when their operands are values
+  assert.equal(run('let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 15'), '610');
+  assert.equal(run('let f = a: b: [ (a * b) (a / b) (a - b) (a + b) (a < b) (a == b) (a != b) (!(a < b)) ]; in f 7 (-2)'), '[ -14 -3 9 5 false false true true ]');
+  assert.match(err('let f = n: builtins.head [ (n + 1) ]; in f 9223372036854775807'), /integer overflow/);
+  assert.match(err('let f = n: builtins.head [ (n / 0) ]; in f 3'), /division by zero/);
+  assert.equal(run('let f = n: builtins.length [ (n / 0) ]; in f 3'), '1');
+  // __overrides changes a rec set's variables after its frame is filled
+  assert.equal(run('(rec { a = 1; b = a + 1; c = !(a == 1); __overrides = { a = 10; }; })'), '{ __overrides = { a = 10; }; a = 10; b = 11; c = true; }');
+  // a shadowed operator builtin is called, not computed ahead
+  assert.equal(run('let __sub = a: b: 42; f = n: [ (n - 1) ]; in f 5'), '[ 42 ]');
+  // formals defaults see later formals only once they are filled
+  assert.equal(run('({ a ? b + 1, b ? 2 }: a) { }'), '3');
+});
+
 test('laziness: unused errors are not evaluated; infinite recursion is detected', () => {
   assert.equal(run('let x = throw "no"; y = 1; in y'), '1');
   assert.equal(run('(x: 1) (throw "no")'), '1');
