@@ -320,7 +320,22 @@ let
         ) unmatchedByName);
     };
 
+  # One declaration (nearly every option): what the fold below gives for it, without the fold.
   mergeOptionDecls = loc: opts:
+    if length opts == 1 then
+      let
+        opt = head opts;
+        subModules = opt.options.type.getSubModules or null;
+      in
+      opt.options // {
+        inherit loc;
+        declarations = [ opt._file ];
+        declarationPositions = [
+          (if opt.pos != null then opt.pos else { file = opt._file; line = null; column = null; })
+        ];
+        options = if subModules != null then map (setDefaultModuleLocation opt._file) subModules else [ ];
+      }
+    else
     foldl' (res: opt:
       let
         alreadyDeclared = throw "The option `${showOption loc}' in `${opt._file}' is already declared in ${showFiles res.declarations}.";
@@ -357,12 +372,12 @@ let
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${showDefs separate}"
         else mergeDefinitions loc opt.type withDefault;
       value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
-      deprecation =
+      deprecated =
         if opt.type.deprecationMessage or null != null then
-          lib.trivial.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}"
-        else x: x;
+          lib.trivial.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}" opt
+        else opt;
     in
-    deprecation opt // {
+    deprecated // {
       value = addErrorContext "while evaluating the option `${showOption loc}':" value;
       inherit (res.defsFinal') highestPrio;
       definitions = catAttrs "value" res.defsFinal;
@@ -402,11 +417,26 @@ let
           if b.any (def: def.value._type or "" == "order") filtered.values then sortProperties filtered.values
           else filtered.values;
         # Most options have one plain definition: nothing to discharge, filter or sort.
+        d = head defs;
         single = length defs == 1 && (
-          let d = head defs; in
           addErrorContext "while evaluating definitions from `${d.file}':" (!(isAttrs d.value && d.value ? _type)));
+        # Or only their default (one definition under mkOptionDefault, or a lone mkOverride):
+        # what normalizing, filtering and sorting give for it, without the list passes.
+        singleOverride =
+          let
+            prio = d.value.priority;
+            best = if prio < 9999 then prio else 9999;
+            one = [ { inherit (d) file; value = d.value.content; } ];
+          in {
+            values =
+              if prio != best then [ ]
+              else if (d.value.content._type or "") == "order" then sortProperties one
+              else one;
+            highestPrio = best;
+          };
       in
       if single then { values = defs; highestPrio = defaultOverridePriority; }
+      else if length defs == 1 && d.value._type == "override" then singleOverride
       else { values = sorted; inherit (filtered) highestPrio; };
     defsFinal = defsFinal'.values;
 
@@ -461,7 +491,7 @@ let
     let
       prioOf = def: if def.value._type or "" == "override" then def.value.priority else defaultOverridePriority;
       strip = def: if def.value._type or "" == "override" then def // { value = def.value.content; } else def;
-      best = foldl' (p: def: min (prioOf def) p) 9999 defs;
+      best = foldl' (p: def: let q = prioOf def; in if q < p then q else p) 9999 defs;
     in {
       values = concatMap (def: if prioOf def == best then [ (strip def) ] else [ ]) defs;
       highestPrio = best;
@@ -586,7 +616,9 @@ let
 
       config =
         let
-          declared = mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options;
+          # mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options, without the paths
+          declaredOf = mapAttrs (_: v: if isAttrs v && (v._type or "") != "option" then declaredOf v else v.value);
+          declared = declaredOf options;
           freeform =
             let defs = map (def: { file = def.file; value = setAttrByPath def.prefix def.value; }) merged.unmatchedDefns; in
             if defs == [ ] then { } else declared._module.freeformType.merge prefix defs;
