@@ -118,32 +118,35 @@ let
       throw "Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in `${toString file}` is none of that, but is of type ${typeOf m}.";
 
   # Build the import tree: [ { key, module, modules, disabled } ].
-  collectTree = class: args: parentFile: parentKey: ms:
+  collectTree = class: args:
     let
       check = classChecker class;
-      nodes = imap1 (n: x:
+      go = parentFile: parentKey: ms:
         let
-          module = check (loadModule class args parentFile "${parentKey}:anon-${toString n}" x);
-          sub = collectTree class args module._file module.key module.imports;
+          nodes = b.genList (i:
+            let
+              module = check (loadModule class args parentFile "${parentKey}:anon-${toString (i + 1)}" (b.elemAt ms i));
+              sub = go module._file module.key module.imports;
+            in {
+              key = module.key;
+              inherit module;
+              modules = sub.modules;
+              disabled =
+                (if module.disabledModules != [ ] then [ { file = module._file; disabled = module.disabledModules; } ] else [ ])
+                ++ sub.disabled;
+            }) (length ms);
         in {
-          key = module.key;
-          inherit module;
-          modules = sub.modules;
-          disabled =
-            (if module.disabledModules != [ ] then [ { file = module._file; disabled = module.disabledModules; } ] else [ ])
-            ++ sub.disabled;
-        }) ms;
-    in {
-      modules = nodes;
-      disabled = concatLists (catAttrs "disabled" nodes);
-    };
+          modules = nodes;
+          disabled = concatLists (catAttrs "disabled" nodes);
+        };
+    in go;
 
   collectModules = class: modulesPath: initialModules: args:
     let
       tree = collectTree class args unknownModule "" initialModules;
       disabledKeys = concatMap ({ file, disabled }: map (disabledKeyOf modulesPath file) disabled) tree.disabled;
       isDisabled = node: elem node.key disabledKeys;
-      keep = filter (n: !isDisabled n);
+      keep = if disabledKeys == [ ] then (l: l) else filter (n: !isDisabled n);
       graphOf = node: {
         disabled = isDisabled node;
         inherit (node) key;
@@ -303,21 +306,27 @@ let
           else
             let nonOptions = filter (m: !isOption m.options) decls; in
             throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${(head optionDecls).options.type.description or "<no description>"}' does not support nested options.\n${showRawDecls loc nonOptions}"
-        else mergeModules' loc decls defns
+        else
+          # nested options: their unmatched definitions, prefixed with this name here
+          let r = mergeModules' loc decls defns; in {
+            inherit (r) matchedOptions;
+            unmatchedDefns = map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); }) r.unmatchedDefns;
+          }
       ) declsByName;
 
       matchedOptions = mapAttrs (n: v: v.matchedOptions) results;
 
-      unmatchedByName =
-        mapAttrs (n: v: v.unmatchedDefns) results
-        // removeAttrs rawDefsByName (attrNames matchedOptions);
+      # definitions of names that nothing declares
+      undeclared = removeAttrs rawDefsByName (attrNames matchedOptions);
     in {
       inherit matchedOptions;
+      # in name order, as one list
       unmatchedDefns =
         if configs == [ ] then [ ]
-        else concatLists (mapAttrsToList (name: defs:
-          map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); }) defs
-        ) unmatchedByName);
+        else if undeclared == { } then concatLists (catAttrs "unmatchedDefns" (b.attrValues results))
+        else concatLists (b.attrValues (
+          mapAttrs (n: v: v.unmatchedDefns) results
+          // mapAttrs (name: map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); })) undeclared));
     };
 
   # One declaration (nearly every option): what the fold below gives for it, without the fold.
