@@ -443,9 +443,14 @@ let
               else one;
             highestPrio = best;
           };
+        # Several definitions, none with a property (mkIf, mkOverride, mkOrder, ...): each is
+        # kept as it is, at the default priority.
+        plain = length defs > 1 && b.all (m:
+          addErrorContext "while evaluating definitions from `${m.file}':" (!(isAttrs m.value && m.value ? _type))) defs;
       in
       if single then { values = defs; highestPrio = defaultOverridePriority; }
       else if length defs == 1 && d.value._type == "override" then singleOverride
+      else if plain then { values = map (m: { inherit (m) file value; }) defs; highestPrio = defaultOverridePriority; }
       else { values = sorted; inherit (filtered) highestPrio; };
     defsFinal = defsFinal'.values;
 
@@ -688,7 +693,8 @@ let
       type = types.submoduleWith { inherit modules specialArgs class; };
 
       warnLegacy = x:
-        lib.trivial.warnIf (evalArgs ? args) "The args argument to evalModules is deprecated. Please set config._module.args instead."
+        if !(evalArgs ? args) && !(evalArgs ? check) then x
+        else lib.trivial.warnIf (evalArgs ? args) "The args argument to evalModules is deprecated. Please set config._module.args instead."
           (lib.trivial.warnIf (evalArgs ? check) "The check argument to evalModules is deprecated. Please set config._module.check instead." x);
     in
     warnLegacy {
