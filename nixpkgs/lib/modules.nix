@@ -373,7 +373,7 @@ let
   evalOptionValue = loc: opt: defs:
     let
       withDefault =
-        if opt ? default then [ { file = head opt.declarations; value = mkOptionDefault opt.default; } ] ++ defs
+        if opt ? default then [ { file = head opt.declarations; value = { _type = "override"; priority = 1500; content = opt.default; }; } ] ++ defs
         else defs;
       res =
         if opt.readOnly or false && length withDefault > 1 then
@@ -471,7 +471,11 @@ let
 
     checkedAndMerged =
       if isV2 then
-        let r = checkV2MergeCoherence loc type (type.merge.v2 { inherit loc; defs = defsFinal; }); in
+        let
+          r =
+            if type.check.isV2MergeCoherent or false then type.merge.v2 { inherit loc; defs = defsFinal; }
+            else checkV2MergeCoherence loc type null; # throws
+        in
         {
           inherit (r) headError value;
           valueMeta = r.valueMeta // { _internal = { inherit type; }; };
