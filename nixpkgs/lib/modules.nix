@@ -118,32 +118,35 @@ let
       throw "Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in `${toString file}` is none of that, but is of type ${typeOf m}.";
 
   # Build the import tree: [ { key, module, modules, disabled } ].
-  collectTree = class: args: parentFile: parentKey: ms:
+  collectTree = class: args:
     let
       check = classChecker class;
-      nodes = imap1 (n: x:
+      go = parentFile: parentKey: ms:
         let
-          module = check (loadModule class args parentFile "${parentKey}:anon-${toString n}" x);
-          sub = collectTree class args module._file module.key module.imports;
+          nodes = b.genList (i:
+            let
+              module = check (loadModule class args parentFile "${parentKey}:anon-${toString (i + 1)}" (b.elemAt ms i));
+              sub = go module._file module.key module.imports;
+            in {
+              key = module.key;
+              inherit module;
+              modules = sub.modules;
+              disabled =
+                (if module.disabledModules != [ ] then [ { file = module._file; disabled = module.disabledModules; } ] else [ ])
+                ++ sub.disabled;
+            }) (length ms);
         in {
-          key = module.key;
-          inherit module;
-          modules = sub.modules;
-          disabled =
-            (if module.disabledModules != [ ] then [ { file = module._file; disabled = module.disabledModules; } ] else [ ])
-            ++ sub.disabled;
-        }) ms;
-    in {
-      modules = nodes;
-      disabled = concatLists (catAttrs "disabled" nodes);
-    };
+          modules = nodes;
+          disabled = concatLists (catAttrs "disabled" nodes);
+        };
+    in go;
 
   collectModules = class: modulesPath: initialModules: args:
     let
       tree = collectTree class args unknownModule "" initialModules;
       disabledKeys = concatMap ({ file, disabled }: map (disabledKeyOf modulesPath file) disabled) tree.disabled;
       isDisabled = node: elem node.key disabledKeys;
-      keep = filter (n: !isDisabled n);
+      keep = if disabledKeys == [ ] then (l: l) else filter (n: !isDisabled n);
       graphOf = node: {
         disabled = isDisabled node;
         inherit (node) key;
@@ -303,24 +306,45 @@ let
           else
             let nonOptions = filter (m: !isOption m.options) decls; in
             throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${(head optionDecls).options.type.description or "<no description>"}' does not support nested options.\n${showRawDecls loc nonOptions}"
-        else mergeModules' loc decls defns
+        else
+          # nested options: their unmatched definitions, prefixed with this name here
+          let r = mergeModules' loc decls defns; in {
+            inherit (r) matchedOptions;
+            unmatchedDefns = map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); }) r.unmatchedDefns;
+          }
       ) declsByName;
 
       matchedOptions = mapAttrs (n: v: v.matchedOptions) results;
 
-      unmatchedByName =
-        mapAttrs (n: v: v.unmatchedDefns) results
-        // removeAttrs rawDefsByName (attrNames matchedOptions);
+      # definitions of names that nothing declares
+      undeclared = removeAttrs rawDefsByName (attrNames matchedOptions);
     in {
       inherit matchedOptions;
+      # in name order, as one list
       unmatchedDefns =
         if configs == [ ] then [ ]
-        else concatLists (mapAttrsToList (name: defs:
-          map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); }) defs
-        ) unmatchedByName);
+        else if undeclared == { } then concatLists (catAttrs "unmatchedDefns" (b.attrValues results))
+        else concatLists (b.attrValues (
+          mapAttrs (n: v: v.unmatchedDefns) results
+          // mapAttrs (name: map (def: def // { prefix = [ name ] ++ (def.prefix or [ ]); })) undeclared));
     };
 
+  # One declaration (nearly every option): what the fold below gives for it, without the fold.
   mergeOptionDecls = loc: opts:
+    if length opts == 1 then
+      let
+        opt = head opts;
+        subModules = opt.options.type.getSubModules or null;
+      in
+      opt.options // {
+        inherit loc;
+        declarations = [ opt._file ];
+        declarationPositions = [
+          (if opt.pos != null then opt.pos else { file = opt._file; line = null; column = null; })
+        ];
+        options = if subModules != null then map (setDefaultModuleLocation opt._file) subModules else [ ];
+      }
+    else
     foldl' (res: opt:
       let
         alreadyDeclared = throw "The option `${showOption loc}' in `${opt._file}' is already declared in ${showFiles res.declarations}.";
@@ -349,7 +373,7 @@ let
   evalOptionValue = loc: opt: defs:
     let
       withDefault =
-        if opt ? default then [ { file = head opt.declarations; value = mkOptionDefault opt.default; } ] ++ defs
+        if opt ? default then [ { file = head opt.declarations; value = { _type = "override"; priority = 1500; content = opt.default; }; } ] ++ defs
         else defs;
       res =
         if opt.readOnly or false && length withDefault > 1 then
@@ -357,12 +381,12 @@ let
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${showDefs separate}"
         else mergeDefinitions loc opt.type withDefault;
       value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
-      deprecation =
+      deprecated =
         if opt.type.deprecationMessage or null != null then
-          lib.trivial.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}"
-        else x: x;
+          lib.trivial.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}" opt
+        else opt;
     in
-    deprecation opt // {
+    deprecated // {
       value = addErrorContext "while evaluating the option `${showOption loc}':" value;
       inherit (res.defsFinal') highestPrio;
       definitions = catAttrs "value" res.defsFinal;
@@ -402,11 +426,31 @@ let
           if b.any (def: def.value._type or "" == "order") filtered.values then sortProperties filtered.values
           else filtered.values;
         # Most options have one plain definition: nothing to discharge, filter or sort.
+        d = head defs;
         single = length defs == 1 && (
-          let d = head defs; in
           addErrorContext "while evaluating definitions from `${d.file}':" (!(isAttrs d.value && d.value ? _type)));
+        # Or only their default (one definition under mkOptionDefault, or a lone mkOverride):
+        # what normalizing, filtering and sorting give for it, without the list passes.
+        singleOverride =
+          let
+            prio = d.value.priority;
+            best = if prio < 9999 then prio else 9999;
+            one = [ { inherit (d) file; value = d.value.content; } ];
+          in {
+            values =
+              if prio != best then [ ]
+              else if (d.value.content._type or "") == "order" then sortProperties one
+              else one;
+            highestPrio = best;
+          };
+        # Several definitions, none with a property (mkIf, mkOverride, mkOrder, ...): each is
+        # kept as it is, at the default priority.
+        plain = length defs > 1 && b.all (m:
+          addErrorContext "while evaluating definitions from `${m.file}':" (!(isAttrs m.value && m.value ? _type))) defs;
       in
       if single then { values = defs; highestPrio = defaultOverridePriority; }
+      else if length defs == 1 && d.value._type == "override" then singleOverride
+      else if plain then { values = map (m: { inherit (m) file value; }) defs; highestPrio = defaultOverridePriority; }
       else { values = sorted; inherit (filtered) highestPrio; };
     defsFinal = defsFinal'.values;
 
@@ -427,7 +471,11 @@ let
 
     checkedAndMerged =
       if isV2 then
-        let r = checkV2MergeCoherence loc type (type.merge.v2 { inherit loc; defs = defsFinal; }); in
+        let
+          r =
+            if type.check.isV2MergeCoherent or false then type.merge.v2 { inherit loc; defs = defsFinal; }
+            else checkV2MergeCoherence loc type null; # throws
+        in
         {
           inherit (r) headError value;
           valueMeta = r.valueMeta // { _internal = { inherit type; }; };
@@ -461,7 +509,7 @@ let
     let
       prioOf = def: if def.value._type or "" == "override" then def.value.priority else defaultOverridePriority;
       strip = def: if def.value._type or "" == "override" then def // { value = def.value.content; } else def;
-      best = foldl' (p: def: min (prioOf def) p) 9999 defs;
+      best = foldl' (p: def: let q = prioOf def; in if q < p then q else p) 9999 defs;
     in {
       values = concatMap (def: if prioOf def == best then [ (strip def) ] else [ ]) defs;
       highestPrio = best;
@@ -586,7 +634,9 @@ let
 
       config =
         let
-          declared = mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options;
+          # mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options, without the paths
+          declaredOf = mapAttrs (_: v: if isAttrs v && (v._type or "") != "option" then declaredOf v else v.value);
+          declared = declaredOf options;
           freeform =
             let defs = map (def: { file = def.file; value = setAttrByPath def.prefix def.value; }) merged.unmatchedDefns; in
             if defs == [ ] then { } else declared._module.freeformType.merge prefix defs;
@@ -647,7 +697,8 @@ let
       type = types.submoduleWith { inherit modules specialArgs class; };
 
       warnLegacy = x:
-        lib.trivial.warnIf (evalArgs ? args) "The args argument to evalModules is deprecated. Please set config._module.args instead."
+        if !(evalArgs ? args) && !(evalArgs ? check) then x
+        else lib.trivial.warnIf (evalArgs ? args) "The args argument to evalModules is deprecated. Please set config._module.args instead."
           (lib.trivial.warnIf (evalArgs ? check) "The check argument to evalModules is deprecated. Please set config._module.check instead." x);
     in
     warnLegacy {

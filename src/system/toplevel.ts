@@ -127,7 +127,7 @@ function writeUnits(etcDir: string, m: Manifest): void {
   if (!pathExists(def)) fs.symlinkSync(m.units[m.defaultUnit] ? m.defaultUnit : `/usr/lib/systemd/system/${m.defaultUnit}`, def);
 }
 
-function writeEtc(etcDir: string, m: Manifest, storeDir: string): EtcEntry[] {
+function writeEtc(etcDir: string, m: Manifest, storeDir: string, alts: Array<[string, string]>): EtcEntry[] {
   fs.mkdirSync(etcDir, { recursive: true });
   const entries: EtcEntry[] = [];
   const seen = new Set<string>();
@@ -147,7 +147,6 @@ function writeEtc(etcDir: string, m: Manifest, storeDir: string): EtcEntry[] {
   }
   entries.push({ target: 'systemd/system', text: null, source: null, mode: 'symlink', user: '+0', group: '+0' });
   if (!seen.has('alternatives')) {
-    const alts = hostAlternatives();
     if (alts.length) {
       fs.mkdirSync(path.join(etcDir, 'alternatives'), { recursive: true });
       for (const [n, target] of alts) fs.symlinkSync(target, path.join(etcDir, 'alternatives', n));
@@ -180,13 +179,19 @@ export function hostAlternatives(dir = '/etc/alternatives'): Array<[string, stri
 }
 
 /** The cache key of a manifest: everything the toplevel's content depends on. */
-export function toplevelKey(m: Manifest, storeDir: string, layers: string[], previous?: PreviousIds): string {
+export function toplevelKey(
+  m: Manifest,
+  storeDir: string,
+  layers: string[],
+  previous?: PreviousIds,
+  alts: Array<[string, string]> = hostAlternatives(),
+): string {
   const h = crypto.createHash('sha256');
   h.update(BUILDER_VERSION + '\0' + storeDir + '\0');
   const { warnings: _w, ...rest } = m;
   h.update(JSON.stringify(rest));
   h.update('\0' + JSON.stringify(layers));
-  h.update('\0' + JSON.stringify(hostAlternatives()));
+  h.update('\0' + JSON.stringify(alts));
   if (previous) h.update('\0' + JSON.stringify([[...previous.uids].sort(), [...previous.gids].sort()]));
   for (const e of m.etc) {
     if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir)) {
@@ -205,11 +210,12 @@ export function buildToplevel(input: ToplevelInput): string {
     }
   }
   const layers = collectUsrLayers(m, storeDir, input.realizedLayers ?? []);
-  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds), m.name);
+  const alts = hostAlternatives(); // read once: for the key and for etc/alternatives
+  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds, alts), m.name);
   return addToStore(final, (tmp) => {
     fs.mkdirSync(tmp);
     const etcDir = path.join(tmp, 'etc');
-    const entries = writeEtc(etcDir, m, storeDir);
+    const entries = writeEtc(etcDir, m, storeDir, alts);
     writeUnits(etcDir, m);
     const { users, groups } = resolveIds(m.users, m.groups, input.previousIds);
     writeFile(path.join(etcDir, 'passwd'), passwdText(users));

@@ -68,6 +68,35 @@ test('options report highestPrio, isDefined, definitions and files', async (t) =
   });
 });
 
+// The shapes mergeDefinitions answers without its general discharge/filter/sort passes: one
+// definition under a priority (an option's default, a lone mkDefault, one beyond 9999, an
+// order inside it) and several definitions without any property.
+test('a lone prioritised definition and several plain ones merge as with the general passes', async (t) => {
+  const lib = libEvaluator(t);
+  if (lib === null) return;
+  const r = await lib.eval(`let
+      e1 = ${evalOption('int', '{ }', ['mkDefault 3'])};
+      e2 = ${evalOption('listOf int', '{ }', ['mkDefault (mkBefore [ 1 ])'])};
+      e3 = ${evalOption('int', '{ }', ['mkOverride 10000 4'])};
+      e4 = ${evalOption('listOf int', '{ }', ['[ 1 ]', '[ 2 ]', '[ 3 ]'])};
+      e5 = ${evalOption('str', '{ default = "d"; }', [])};
+    in {
+      v1 = e1.config.o; p1 = e1.options.o.highestPrio;
+      v2 = e2.config.o; p2 = e2.options.o.highestPrio;
+      i3 = e3.options.o.isDefined; p3 = e3.options.o.highestPrio;
+      v4 = e4.config.o; p4 = e4.options.o.highestPrio; d4 = e4.options.o.definitions;
+      v5 = e5.config.o; p5 = e5.options.o.highestPrio; f5 = builtins.length e5.options.o.files;
+    }`);
+  if (!r.ok) assert.fail(r.stderr);
+  assert.deepEqual(r.value, {
+    v1: 3, p1: 1000,
+    v2: [1], p2: 1000,
+    i3: false, p3: 9999,
+    v4: [3, 2, 1], p4: 100, d4: [[3], [2], [1]],
+    v5: 'd', p5: 1500, f5: 1,
+  });
+});
+
 test('mkIf false leaves an attrsOf attribute out but a lazyAttrsOf one in', async (t) => {
   const lib = libEvaluator(t);
   if (lib === null) return;
