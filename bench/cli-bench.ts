@@ -1,6 +1,8 @@
 // The user-facing verbs through the real CLI (whole processes, a temporary state root):
 //   create         `nixos-container create` of a small configuration (evaluate, build, profile)
-//   start          to ready, vs `systemd-nspawn -b` of a root with the same /usr and store binds
+//   start          to ready: the first boot of a new container, and a later boot of the same
+//                  container vs a raw `systemd-nspawn -b` of its root (same /usr and store
+//                  binds, veth), ready = `systemctl is-system-running --wait` in both
 //   update         a one-unit change applied live to the running container
 //   run -- true    vs `nsenter --all -t LEADER -- true`
 //   stop
@@ -9,7 +11,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { statePaths } from '../src/state/paths';
 import { removeTree } from '../src/state/store';
+import { rawStart, rawStop } from './raw-nspawn';
 
 const REPS = Number(process.env.BENCH_CLI_REPS || 3);
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nixos-container');
@@ -32,7 +36,7 @@ function config(greeting: string): string {
   };`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const skip = skipReason();
   if (skip) {
     process.stdout.write(`skipped: ${skip}\n`);
@@ -48,7 +52,7 @@ function main(): void {
     if (r.status !== 0) throw new Error(`nixos-container ${args.join(' ')} failed:\n${r.stderr}`);
     return { ms, stdout: r.stdout };
   };
-  const times: Record<string, number[]> = { create: [], start: [], update: [], run: [], stop: [], rawRun: [] };
+  const times: Record<string, number[]> = { create: [], start: [], restart: [], rawStart: [], update: [], run: [], stop: [], rawRun: [] };
   try {
     for (let i = 0; i < REPS; i++) {
       const name = `bench${i}`;
@@ -63,6 +67,13 @@ function main(): void {
       spawnSync('nsenter', ['--all', '-t', leader, '--', 'true']);
       times.rawRun.push(Number(process.hrtime.bigint() - t0) / 1e6);
       times.stop.push(nc(['stop', name]).ms);
+      // A later boot of the same root, ours then raw: neither is a first boot.
+      times.restart.push(nc(['start', name]).ms);
+      nc(['stop', name]);
+      const t1 = process.hrtime.bigint();
+      const raw = await rawStart(statePaths({ NIXOS_CONTAINER_ROOT: root }), name);
+      times.rawStart.push(Number(process.hrtime.bigint() - t1) / 1e6);
+      await rawStop(raw);
       nc(['destroy', name]);
     }
   } finally {
@@ -72,10 +83,14 @@ function main(): void {
   const f = (xs: number[]) => `${median(xs).toFixed(0).padStart(6)} ms`;
   process.stdout.write(`medians of ${REPS} containers (whole CLI processes, warm store)\n`);
   process.stdout.write(`create                 ${f(times.create)}\n`);
-  process.stdout.write(`start (to ready)       ${f(times.start)}\n`);
+  process.stdout.write(`start (to ready)       ${f(times.start)}   first boot of a new container\n`);
+  process.stdout.write(`start again            ${f(times.restart)}   raw nspawn -b ${f(times.rawStart)}   ratio ${(median(times.restart) / median(times.rawStart)).toFixed(2)}x\n`);
   process.stdout.write(`update (one unit)      ${f(times.update)}\n`);
   process.stdout.write(`run NAME -- true       ${f(times.run)}   raw nsenter ${f(times.rawRun)}   overhead ${(median(times.run) - median(times.rawRun)).toFixed(0)} ms\n`);
   process.stdout.write(`stop                   ${f(times.stop)}\n`);
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.exitCode = 1;
+});

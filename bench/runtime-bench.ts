@@ -5,15 +5,16 @@
 //   stop             stopContainer()             vs  SIGTERM to raw nspawn, wait for exit
 //   many (optional, BENCH_RUNTIME_MANY=30): N containers started at once, then idle memory.
 // Needs root and systemd-nspawn; prints a reason and exits 0 otherwise.
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { statePaths, StatePaths } from '../src/state/paths';
 import * as rt from '../src/runtime';
 import { inspect } from '../src/runtime/lifecycle';
-import { findLeader, sleep } from '../src/runtime/proc';
+import { sleep } from '../src/runtime/proc';
 import { buildFixtureToplevel } from '../test/runtime/fixture-toplevel';
+import { rawStart, rawStop } from './raw-nspawn';
 
 const REPS = Number(process.env.BENCH_RUNTIME_REPS || 5);
 const RUNS = Number(process.env.BENCH_RUNTIME_RUNS || 30);
@@ -29,40 +30,6 @@ function row(what: string, ours: number[], ref: number[]): void {
 
 function conf(i: number): rt.ContainerConfig {
   return { PRIVATE_NETWORK: '1', HOST_ADDRESS: `10.235.${i}.1`, LOCAL_ADDRESS: `10.235.${i}.2` };
-}
-
-interface Raw {
-  child: ReturnType<typeof spawn>;
-  leader: number;
-}
-
-/** The reference: plain `systemd-nspawn -b` of the root our runtime prepared, same binds. */
-async function rawStart(paths: StatePaths, name: string): Promise<Raw> {
-  const root = rt.containerRoot(paths, name);
-  const child = spawn('systemd-nspawn', [
-    '--register=no', '--keep-unit', '-M', name, '-D', root, '--private-network', '--network-veth',
-    '--bind-ro=/usr', `--bind-ro=${paths.storeDir}:${paths.storeDir}`, '--console=read-only', '--link-journal=no', '-b',
-  ], { stdio: 'ignore' });
-  let leader: number | undefined;
-  const check = () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`raw systemd-nspawn of ${name} exited`);
-  };
-  while ((leader = findLeader(child.pid!)) === undefined) {
-    check();
-    await sleep(5);
-  }
-  while (!fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) {
-    check();
-    await sleep(5);
-  }
-  spawnSync('nsenter', ['--all', '-t', String(leader), '--', '/usr/bin/systemctl', 'is-system-running', '--wait']);
-  return { child, leader };
-}
-
-async function rawStop(r: Raw): Promise<void> {
-  const done = new Promise((res) => r.child.on('exit', res));
-  r.child.kill('SIGTERM');
-  await done;
 }
 
 /** Proportional set size (shared pages split among their users) of a process, in KiB. */
