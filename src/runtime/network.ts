@@ -30,12 +30,34 @@ export function removeLinks(name: string): string[] {
   return removed;
 }
 
-/** Runs host-side `ip` commands; an "exists" answer counts as done (idempotent). */
+/** An `ip` answer that means the thing is already there (kernels and iproute2 versions word it differently). */
+const ALREADY_DONE = /File exists|already assigned/;
+
+/**
+ * Runs host-side `ip` commands (argv starting with `ip`, optionally `-4`/`-6`) in one
+ * `ip -force -batch` process; an "exists" answer counts as done (idempotent). Returns the
+ * failed commands with ip's message.
+ */
 export function applyHostNetwork(cmds: string[][]): string[] {
+  if (cmds.length === 0) return [];
+  // In batch mode the family comes from the addresses themselves: drop `-4`/`-6`.
+  const lines = cmds.map((c) => c.slice(1).filter((a, i) => !(i === 0 && (a === '-4' || a === '-6'))).join(' '));
+  const r = spawnSync('ip', ['-force', '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  if (r.error) return [`ip -batch: ${r.error.message}`];
+  if (r.status === 0) return [];
+  // A failed line prints its messages, then `Command failed -:N`.
   const errors: string[] = [];
-  for (const c of cmds) {
-    const r = runCmd(c);
-    if (r.status !== 0 && !/File exists/.test(r.output)) errors.push(`${c.join(' ')}: ${r.output}`);
+  let messages: string[] = [];
+  for (const line of `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')) {
+    const failed = /^Command failed -:(\d+)/.exec(line);
+    if (!failed) {
+      if (line.trim()) messages.push(line.trim());
+      continue;
+    }
+    const text = messages.join(' ');
+    messages = [];
+    if (!ALREADY_DONE.test(text)) errors.push(`${cmds[Number(failed[1]) - 1]?.join(' ') ?? 'ip'}: ${text}`);
   }
+  if (messages.length > 0) errors.push(`ip -batch: ${messages.join(' ')}`);
   return errors;
 }
