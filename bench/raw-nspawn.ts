@@ -1,6 +1,10 @@
-// The reference boot for the start benchmarks: a plain `systemd-nspawn -b` of a container root
-// that our runtime prepared (and booted once), with the same /usr and store binds and a veth,
-// ready when `systemctl is-system-running --wait` returns inside it.
+// The reference boot for the start benchmarks: a plain systemd-nspawn boot of a container root
+// that our runtime prepared (and booted once), with the same /usr and store binds, a veth and
+// the same cgroup layout (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1), ready when
+// `systemctl is-system-running --wait` returns inside it. The host's systemd is named as the
+// command, as `-b` would find it in the bound /usr, with the kill signal `-b` implies; `-b`
+// itself refuses a root whose /etc/os-release is a link into the store (nspawn looks for it
+// before the store is bound).
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import type { StatePaths } from '../src/state/paths';
@@ -12,13 +16,13 @@ export interface Raw {
   leader: number;
 }
 
-/** The reference: plain `systemd-nspawn -b` of the root our runtime prepared, same binds. */
+/** The reference: a plain systemd-nspawn boot of the root our runtime prepared, same binds. */
 export async function rawStart(paths: StatePaths, name: string): Promise<Raw> {
   const root = containerRoot(paths, name);
   const child = spawn('systemd-nspawn', [
     '--register=no', '--keep-unit', '-M', name, '-D', root, '--private-network', '--network-veth',
-    '--bind-ro=/usr', `--bind-ro=${paths.storeDir}:${paths.storeDir}`, '--console=read-only', '--link-journal=no', '-b',
-  ], { stdio: 'ignore' });
+    '--bind-ro=/usr', `--bind-ro=${paths.storeDir}:${paths.storeDir}`, '--console=read-only', '--link-journal=no', '--kill-signal=SIGRTMIN+3', '/usr/lib/systemd/systemd',
+  ], { stdio: 'ignore', env: { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1' } });
   let leader: number | undefined;
   const check = () => {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`raw systemd-nspawn of ${name} exited`);
