@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { statePaths, StatePaths } from '../src/state/paths';
 import * as rt from '../src/runtime';
-import { inspect } from '../src/runtime/lifecycle';
+import { inspect } from '../src/runtime/status';
 import { sleep } from '../src/runtime/proc';
 import { buildFixtureToplevel } from '../test/runtime/fixture-toplevel';
 import { rawStart, rawStop } from './raw-nspawn';

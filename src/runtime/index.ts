@@ -15,7 +15,8 @@ export {
   startContainer, stopContainer, terminateContainer, containerStatus, leaderPid, runInContainer, rootLogin, login,
   switchContainer, removeNetworkLeftovers, removeRuntimeState,
 } from './ops';
-export { autoStartUnitText, hostHasSystemd, unitName } from './systemd-unit';
+export { autoStartUnitText, unitName } from './systemd-unit';
+export { hostHasSystemd } from './host';
 export { startAll, readConfFile } from './autostart';
 export type { StartAllResult } from './autostart';
 export { consoleLog, consoleTail } from './state';

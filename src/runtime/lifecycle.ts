@@ -9,21 +9,18 @@ import type { ContainerRef } from './types';
 import { confFlag, confValue } from './conf';
 import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
-import { isAlive, procId, signalPid, sleep, waitGone } from './proc';
-import { monitorBoot, spawnWatcher } from './supervisor';
+import { isAlive, signalPid, sleep, waitGone } from './proc';
+import { bootRecord, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
 import { inspect } from './status';
 import { prepareRoot } from './rootfs';
 import {
-  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, runDirOf, specFile,
+  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, specFile,
   SupervisorSpec, withLock, writeRecord,
 } from './state';
 
 export class RuntimeError extends Error {}
 
 const SIGRTMIN_3 = 37;
-
-export { inspect, supervisedLeader, supervisedStatus } from './status';
-export type { Inspection } from './status';
 
 /** Kills what a dead nspawn left (orphaned container init), removes links and the record. */
 async function cleanupStale(paths: StatePaths, name: string): Promise<void> {
@@ -122,10 +119,7 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     fs.writeFileSync(sf, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
     // nspawn starts at once: the watcher is spawned from here, and this process follows the
     // boot itself (monitorBoot) instead of starting a second node process for it.
-    const logFile = consoleLog(paths, name);
-    fs.writeFileSync(logFile, '', { mode: 0o600 });
-    const logFd = fs.openSync(logFile, 'a');
-    fs.rmSync(path.join(runDirOf(paths, name), 'leader'), { force: true });
+    const logFd = openBootLog(paths, name, true);
     const t0 = Date.now();
     let watcher: ChildProcess;
     try {
@@ -136,11 +130,7 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     }
     watcher.on('error', () => {});
     watcher.unref();
-    const rec: RuntimeRecord = {
-      name, supervisor: watcher.pid ? procId(watcher.pid) : undefined, toplevel: c.toplevel, hostIface: cmd.hostIface,
-      startedAt: new Date(t0).toISOString(),
-    };
-    await followBoot(c, spec, sf, rec, logFd, startTimeout(c, opts), t0);
+    await followBoot(c, spec, sf, bootRecord(spec, watcher, t0), logFd, startTimeout(c, opts), t0);
   });
 }
 

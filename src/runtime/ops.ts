@@ -4,12 +4,14 @@ import type { StatePaths } from '../state/paths';
 import type { ContainerRef, ContainerState } from './types';
 import { loginIn, requireLeader, rootLoginIn, runIn } from './enter';
 import {
-  RuntimeError, StartOptions, StopOptions, supervisedLeader, supervisedStart, supervisedStatus, supervisedStop, supervisedTerminate,
+  RuntimeError, StartOptions, StopOptions, supervisedStart, supervisedStop, supervisedTerminate,
 } from './lifecycle';
+import { hostHasSystemd } from './host';
 import { removeLinks } from './network';
 import { runDirOf } from './state';
 import { usrLayers } from './rootfs';
-import { hostHasSystemd, unitLeader, unitStart, unitStatus, unitStop, unitTerminate } from './systemd-unit';
+import { supervisedLeader, supervisedStatus } from './status';
+import { unitLeader, unitStart, unitStatus, unitStop, unitTerminate } from './systemd-unit';
 import { switchLive, SwitchReport } from './switch';
 
 /** Boots the container; resolves once its systemd finished booting (no-op when up). */

@@ -17,6 +17,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { StatePaths } from '../state/paths';
 import { applyHostNetwork } from './network';
 import { childrenOf, findLeader, isAlive, procComm, procId, signalPid, sleep } from './proc';
 import { consoleLog, readRecord, readSpec, RuntimeRecord, runDirOf, SupervisorSpec, writeRecord } from './state';
@@ -180,6 +181,29 @@ export async function monitorBoot(spec: SupervisorSpec, rec: RuntimeRecord, logF
   }
 }
 
+/** The record of a boot whose watcher was just spawned at `t0`. */
+export function bootRecord(spec: SupervisorSpec, watcher: ChildProcess, t0: number): RuntimeRecord {
+  return {
+    name: spec.name,
+    supervisor: watcher.pid ? procId(watcher.pid) : undefined,
+    toplevel: spec.toplevel,
+    hostIface: spec.hostIface,
+    startedAt: new Date(t0).toISOString(),
+  };
+}
+
+/**
+ * Before a boot: the previous boot's leader file goes, and the console log is opened for
+ * appending (O_APPEND: nspawn and the container may reopen it), emptied first when `fresh`.
+ */
+export function openBootLog(paths: StatePaths, name: string, fresh: boolean): number {
+  const logFile = consoleLog(paths, name);
+  if (fresh) fs.writeFileSync(logFile, '', { mode: 0o600 });
+  const logFd = fs.openSync(logFile, 'a');
+  fs.rmSync(path.join(runDirOf(paths, name), 'leader'), { force: true });
+  return logFd;
+}
+
 /** `supervisor.js --attach SPEC`: follows a boot whose watcher the client started (rec.supervisor). */
 async function attach(specPath: string): Promise<void> {
   const spec: SupervisorSpec = readSpec(specPath);
@@ -204,13 +228,8 @@ async function main(): Promise<void> {
   const specPath = process.argv[2];
   const spec: SupervisorSpec = readSpec(specPath);
   const { name, paths } = spec;
-  const dir = runDirOf(paths, name);
-  const logFile = consoleLog(paths, name);
-  // Fresh log on a start; appended to on a reboot (the watcher execs us with NC_SPEC set: it
-  // keeps the same file). O_APPEND: nspawn and the container may reopen it.
-  if (!process.env.NC_SPEC) fs.writeFileSync(logFile, '', { mode: 0o600 });
-  const logFd = fs.openSync(logFile, 'a');
-  fs.rmSync(path.join(dir, 'leader'), { force: true });
+  // A reboot (the watcher runs us with NC_SPEC set) keeps appending to the same log.
+  const logFd = openBootLog(paths, name, !process.env.NC_SPEC);
   process.on('SIGHUP', () => {});
   process.on('SIGINT', () => {});
 
@@ -222,14 +241,7 @@ async function main(): Promise<void> {
     if (watcher.pid) signalPid(watcher.pid, 'SIGTERM');
   });
   const t0 = Date.now();
-  const rec: RuntimeRecord = {
-    name,
-    supervisor: watcher.pid ? procId(watcher.pid) : undefined,
-    toplevel: spec.toplevel,
-    hostIface: spec.hostIface,
-    startedAt: new Date().toISOString(),
-  };
-  await monitorBoot(spec, rec, logFd, t0);
+  await monitorBoot(spec, bootRecord(spec, watcher, t0), logFd, t0);
   fs.closeSync(logFd);
   watcher.unref();
 }

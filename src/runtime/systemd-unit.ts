@@ -15,8 +15,6 @@ import { findLeader } from './proc';
 import { prepareRoot } from './rootfs';
 import { RuntimeError } from './lifecycle';
 
-export { hostHasSystemd } from './host';
-
 export function unitName(name: string): string {
   return `container@${name}.service`;
 }

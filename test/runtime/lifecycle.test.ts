@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { StatePaths, statePaths } from '../../src/state/paths';
 import * as rt from '../../src/runtime';
-import { inspect } from '../../src/runtime/lifecycle';
+import { inspect } from '../../src/runtime/status';
 import { procStartTime, sleep } from '../../src/runtime/proc';
 import { buildFixtureToplevel } from './fixture-toplevel';
 
