@@ -5,23 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import { Evaluator } from '../../src/nix/index';
+import { seededRandom } from './seeded-random';
 
 type Ty = 'int' | 'float' | 'bool' | 'string' | 'ints' | 'attrs' | 'strings';
 
-// deterministic PRNG (mulberry32)
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generator(seed: number) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const int = () => String(Math.floor(r() * 200) - 100);
   const words = ['a', 'b', 'foo', 'bar', 'x-y', 'é', 'A b', '${x}', 'q"q', 'n\\nl'];

@@ -8,19 +8,9 @@ import { formatFloatForJSON, formatFloatForPrint, formatFloatToString } from '..
 import { compareVersions, parseDrvName, splitVersion } from '../../src/nix/versions';
 import { parseJsonForNix, quoteJsonString } from '../../src/nix/json-parse';
 import { nixAvailable, nixEval, nixEvalJson, nixStr } from './support-nixref';
+import { seededRandom } from './seeded-random';
 
 const SEED = Number(process.env.NIX_SUPPORT_DIFF_SEED ?? 12345);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function skipReason(): string | null {
   return nixAvailable() ? null : 'nix-instantiate is not installed (apt-get install nix-bin)';
@@ -34,7 +24,7 @@ function hasQuantifiedGroup(p: string): boolean {
 test('regex: generated patterns vs nix-instantiate', (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
-  const rnd = prng(SEED);
+  const rnd = seededRandom(SEED);
   const atoms = ['a', 'b', 'a', 'b', '.', '[ab]', '[^a]', '[[:alpha:]]', '[-a]', '(', '(', ')', ')', '|', '*', '+', '?', '{1,2}', '{2}', '^', '$', '\\.', '-', 'ab'];
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   const valid: string[] = [];
@@ -113,7 +103,7 @@ test('regex: generated patterns vs nix-instantiate', (t) => {
 test('floats: generated values vs nix-instantiate', (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
-  const rnd = prng(SEED + 1);
+  const rnd = seededRandom(SEED + 1);
   const xs: number[] = [];
   while (xs.length < 400) {
     const k = rnd();
@@ -145,7 +135,7 @@ test('floats: generated values vs nix-instantiate', (t) => {
 test('versions: generated strings vs nix-instantiate', (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
-  const rnd = prng(SEED + 2);
+  const rnd = seededRandom(SEED + 2);
   const atoms = ['1', '2', '10', '0', '01', 'pre', 'pre1', 'a', 'b', 'rc', '', '.', '-', '..', '2147483647', '2147483648', 'x', 'A', '_'];
   const vs: string[] = [];
   for (let i = 0; i < 200; i++) {
@@ -170,7 +160,7 @@ test('versions: generated strings vs nix-instantiate', (t) => {
 test('json: generated documents round-trip like fromJSON/toJSON', (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
-  const rnd = prng(SEED + 3);
+  const rnd = seededRandom(SEED + 3);
   const strs = ['', 'a', 'é', '\\u00e9', '\\n', '\\"', '/', '\\/', 'x y', '\\ud83d\\ude00', '\\t'];
   const gen = (d: number): string => {
     const k = rnd();
