@@ -87,11 +87,5 @@ export class Sandbox {
   }
 }
 
-export function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether anything (a dangling symlink included) is at p. */
+export { pathExists as exists } from '../../src/state/store';
