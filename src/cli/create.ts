@@ -9,20 +9,12 @@ import { lockExclusive } from '../state/lock';
 import { MAX_NAME_LENGTH, newNameProblem } from '../state/names';
 import type { StatePaths } from '../state/paths';
 import { safeRemoveTree } from '../state/remove';
+import { pathExists as exists } from '../state/store';
 import { systemLayer } from './lazy-system';
 import { CliError, dieProg, printError } from './cli-error';
 import { renderConfiguration, resolveConfigFile } from './nixos-config';
 import type { UpstreamOptions } from './upstream-options';
 import { refuseNixOnlyOptions } from './nix-only';
-
-function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function createVerb(paths: StatePaths, requested: string, opts: UpstreamOptions): Promise<number> {
   refuseNixOnlyOptions(opts);
