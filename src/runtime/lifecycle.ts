@@ -98,7 +98,7 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
         await followBoot(c, readSpec(sf), sf, now.rec, logFd, startTimeout(c, opts));
         return;
       }
-      await waitReady(c, startTimeout(c, opts), undefined);
+      await waitReady(c, startTimeout(c, opts));
       return;
     }
     await cleanupStale(paths, name);
@@ -172,19 +172,23 @@ async function followBoot(
     fs.closeSync(logFd);
   });
   try {
-    await waitReady(c, timeoutMs, () => done, monitor);
+    await waitReady(c, timeoutMs, monitor);
   } finally {
     removeHandlers();
     await monitor;
   }
 }
 
-/** Polls the record until ready; `wake` (the in-process monitor's end) cuts a poll interval short. */
-async function waitReady(
-  c: ContainerRef, timeoutMs: number, supervisorGone: (() => boolean) | undefined, wake?: Promise<void>,
-): Promise<void> {
+/**
+ * Polls the record until ready. `follower`: the in-process monitor of this boot; its end cuts a
+ * poll interval short, and if it ends before ready the boot has failed. Without it, the boot is
+ * followed elsewhere and failed once the watcher is gone.
+ */
+async function waitReady(c: ContainerRef, timeoutMs: number, follower?: Promise<void>): Promise<void> {
   const { name, paths } = c;
   const begin = Date.now();
+  let followerDone = false;
+  void follower?.then(() => (followerDone = true));
   for (;;) {
     const i = inspect(paths, name);
     if (i.rec?.ready && i.nspawn && i.leader) return;
@@ -193,7 +197,7 @@ async function waitReady(
       throw failure(name, paths, `its systemd finished booting in state '${i.rec.bootState}'`);
     }
     // The boot supervisor died before the container was ready, or nspawn is gone.
-    const gone = supervisorGone ? supervisorGone() : !i.supervisor;
+    const gone = follower ? followerDone : !i.supervisor;
     if (gone || (i.rec?.nspawn && !i.nspawn && Date.now() - begin > 200)) {
       await sleep(50);
       const again = inspect(paths, name);
@@ -208,7 +212,7 @@ async function waitReady(
       await killContainer(paths, name);
       throw failure(name, paths, `it did not finish booting within ${Math.round(timeoutMs / 1000)} s`);
     }
-    await (wake ? Promise.race([sleep(15), wake]) : sleep(15));
+    await (follower ? Promise.race([sleep(15), follower]) : sleep(15));
   }
 }
 
