@@ -6,9 +6,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as path from 'path';
 import { Sandbox, exists } from './helpers';
+import { localGet } from '../local-http';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE = path.join(REPO, 'examples', 'webserver.nix');
@@ -27,18 +27,6 @@ function skipReason(): string | undefined {
 }
 const skip = skipReason();
 if (skip) process.stdout.write(`# skipping the example end-to-end test: ${skip}\n`);
-
-function fetchPage(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 10_000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out fetching ${url}`)));
-    req.on('error', reject);
-  });
-}
 
 const sb = new Sandbox();
 const NAME = `ex${Math.random().toString(36).slice(2, 7)}`;
@@ -62,7 +50,7 @@ describe('the example web server, with a package the host lacks', { skip }, () =
     const r = sb.run(['start', NAME]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
-    const page = await fetchPage(`http://${LOCAL}/`);
+    const page = await localGet(LOCAL, 80, `ve-${NAME}`, '/', 10_000);
     assert.equal(page.status, 200);
     assert.match(page.body, /Hello from a NixOS-style container/);
     assert.match(page.body, new RegExp(`Hello from ${NAME}`));
@@ -86,7 +74,7 @@ describe('the example web server, with a package the host lacks', { skip }, () =
     assert.match(u.stderr, /reloading container\.\.\./);
     assert.match(u.stderr, /packages layered over \/usr changed: container ‘[^’]+’ was restarted/);
     assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
-    const page = await fetchPage(`http://${LOCAL}/`);
+    const page = await localGet(LOCAL, 80, `ve-${NAME}`, '/', 10_000);
     assert.equal(page.status, 200);
   });
 

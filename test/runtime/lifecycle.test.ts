@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { StatePaths, statePaths } from '../../src/state/paths';
@@ -12,6 +11,7 @@ import * as rt from '../../src/runtime';
 import { inspect } from '../../src/runtime/status';
 import { procStartTime, sleep } from '../../src/runtime/proc';
 import { buildFixtureToplevel } from './fixture-toplevel';
+import { localGetRetry } from '../local-http';
 
 function skipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, veth links)';
@@ -41,27 +41,9 @@ const conf = (): rt.ContainerConfig => ({
 });
 const ref = (toplevel = T1): rt.ContainerRef => ({ name: NAME, paths, conf: conf(), toplevel });
 
-function httpGet(host: string, port = 8080): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function httpGetRetry(host: string, tries = 40): Promise<string> {
-  for (let i = 0; ; i++) {
-    try {
-      return await httpGet(host);
-    } catch (e) {
-      if (i >= tries) throw e;
-      await sleep(50);
-    }
-  }
+/** The body of a GET to the fixture's HTTP service, sent only over the container's veth. */
+async function httpGetRetry(host: string): Promise<string> {
+  return (await localGetRetry(host, 8080, `ve-${NAME}`)).body.trim();
 }
 
 function helper(mode: string, args: string[], input?: string) {

@@ -4,13 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { StatePaths, statePaths } from '../../src/state/paths';
 import * as rt from '../../src/runtime';
-import { sleep } from '../../src/runtime/proc';
 import { buildFixtureToplevel } from './fixture-toplevel';
+import { localGetRetry } from '../local-http';
 
 function skipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, bridges)';
@@ -31,26 +30,9 @@ const PORT = 20000 + Math.floor(Math.random() * 20000);
 let tmp = '';
 let paths: StatePaths;
 
-function get(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-async function getRetry(host: string, port: number): Promise<string> {
-  for (let i = 0; ; i++) {
-    try {
-      return await get(host, port);
-    } catch (e) {
-      if (i > 40) throw e;
-      await sleep(50);
-    }
-  }
+/** The body of a GET to a container's service, sent only over loopback or `dev`. */
+async function getRetry(host: string, port: number, dev = 'lo'): Promise<string> {
+  return (await localGetRetry(host, port, dev)).body.trim();
 }
 function runOut(name: string, argv: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(__dirname, 'run-helper.js'), 'run', name, ...argv], {
@@ -128,7 +110,7 @@ describe('network modes, bind mounts and auto-start', { skip }, () => {
   it('bridge: vb-NAME joins the host bridge; the service answers on its address', async () => {
     const link = spawnSync('ip', ['-o', 'link', 'show', 'dev', `vb-${BRIDGED}`], { encoding: 'utf8' }).stdout;
     assert.match(link, new RegExp(`master ${BRIDGE}`));
-    assert.equal((await getRetry(`10.234.${N}.2`, 8080)).split(' ')[0], `hi-from-${BRIDGED}`);
+    assert.equal((await getRetry(`10.234.${N}.2`, 8080, BRIDGE)).split(' ')[0], `hi-from-${BRIDGED}`);
     const r = runOut(BRIDGED, ['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']);
     assert.match(r.stdout, new RegExp(`10\\.234\\.${N}\\.2/24`));
   });
