@@ -166,6 +166,13 @@ export async function monitorBoot(spec: SupervisorSpec, rec: RuntimeRecord, logF
   fs.writeFileSync(path.join(dir, 'leader'), `${rec.leader.pid} ${rec.leader.start}\n`);
   writeRecord(paths, rec);
   log(logFd, `container init is pid ${rec.leader.pid} (${Date.now() - t0} ms)`);
+  // nspawn makes the host side of the veth around the time the container's init appears: wait
+  // for it (a stat every 5 ms) rather than spend an `ip` run that can only fail. The retries
+  // below still cover the rest of that race.
+  if (spec.hostNetwork.length > 0 && spec.hostIface) {
+    const until = Date.now() + 2000;
+    while (alive() && !fs.existsSync(`/sys/class/net/${spec.hostIface}`) && Date.now() < until) await sleep(5);
+  }
   for (let attempt = 0; attempt < 50 && alive(); attempt++) {
     const errors = applyHostNetwork(spec.hostNetwork);
     if (errors.length === 0) break;

@@ -6,6 +6,13 @@
 //   passwd/group copied; shadow merged (with mutableUsers, existing accounts without a
 //   declared password keep theirs); homes created; /run/current-system; snippets of
 //   system.activationScripts; on a live update, systemd-tmpfiles applies the rules.
+//
+// A boot of the generation whose activation last finished in this root (/etc/.activated, written
+// last) skips the work that still stands: the /etc/.clean sweep, the /root and /tmp modes, and
+// any copied file, passwd, group or shadow not modified since that activation (rewriting them
+// would give the same bytes: the shadow merge is idempotent). That is most boots, and each
+// process avoided there is a few milliseconds of `start`. Links are checked with shell tests
+// alone, so they are always checked; snippets always run.
 import type { EtcEntry } from './manifest';
 import type { ResolvedUser } from './users';
 
@@ -39,8 +46,16 @@ export function activateScript(a: ActivationInput): string {
   L.push('export PATH=/usr/bin:/usr/sbin:/bin:/sbin');
   L.push(`systemConfig=${sh(T)}`);
   L.push('umask 022');
-  L.push('mkdir -p /etc /run /var/lib/nixos /var/empty /root /tmp');
-  L.push('chmod 0700 /root; chmod 1777 /tmp');
+  L.push('# Same generation as the last finished activation, at boot: see unchanged().');
+  L.push('same=');
+  L.push('if [ -n "${NC_BOOT:-}" ] && [ -f /etc/.activated ] && { IFS= read -r last < /etc/.activated; } 2>/dev/null &&');
+  L.push('  [ "$last" = "$systemConfig" ]; then same=1; fi');
+  L.push('# True when $1 is as that activation left it (not modified since: -nt compares mtimes in ns).');
+  L.push('unchanged() { [ -n "$same" ] && [ -e "$1" ] && [ ! "$1" -nt /etc/.activated ]; }');
+  L.push('for d in /etc /run /var/lib/nixos /var/empty /root /tmp; do');
+  L.push('  [ -d "$d" ] || { mkdir -p /etc /run /var/lib/nixos /var/empty /root /tmp; break; }');
+  L.push('done');
+  L.push('[ -n "$same" ] || { chmod 0700 /root; chmod 1777 /tmp; }');
   L.push('');
   L.push('# /etc/static points at this generation\'s etc tree.');
   L.push('if ! { [ -L /etc/static ] && [ /etc/static -ef "$systemConfig/etc" ]; }; then');
@@ -49,7 +64,7 @@ export function activateScript(a: ActivationInput): string {
   L.push('');
   L.push('# Remove entries of the previous generation that this one no longer has (one grep for all:');
   L.push('# this runs at every boot, where each process counts).');
-  L.push('if [ -f /etc/.clean ]; then');
+  L.push('if [ -z "$same" ] && [ -f /etc/.clean ]; then');
   L.push('  gone=$(grep -vxF -f "$systemConfig/etc-targets" /etc/.clean || true)');
   L.push('  [ -z "$gone" ] || printf \'%s\\n\' "$gone" | while IFS= read -r t; do');
   L.push('    [ -n "$t" ] || continue');
@@ -68,6 +83,7 @@ export function activateScript(a: ActivationInput): string {
   L.push('  ln -sfn "/etc/static/$1" "/etc/$1.tmp" && mv -Tf "/etc/$1.tmp" "/etc/$1"');
   L.push('}');
   L.push('copy() { # target mode user group');
+  L.push('  if [ ! -L "/etc/$1" ] && unchanged "/etc/$1"; then return 0; fi');
   L.push('  mkdir -p "$(dirname "/etc/$1")"');
   L.push('  if [ -d "/etc/$1" ] && [ ! -L "/etc/$1" ]; then rm -rf "/etc/$1"; fi');
   L.push('  cp -f "/etc/static/$1" "/etc/$1.tmp"');
@@ -80,21 +96,23 @@ export function activateScript(a: ActivationInput): string {
     if (e.mode === 'symlink') L.push(`link ${sh(e.target)}`);
     else L.push(`copy ${sh(e.target)} ${sh(e.mode)} ${sh(owner(e.user))} ${sh(owner(e.group))}`);
   }
-  L.push('cp -f "$systemConfig/etc-targets" /etc/.clean');
+  L.push('[ -n "$same" ] || cp -f "$systemConfig/etc-targets" /etc/.clean');
   L.push('');
   L.push('# Accounts: passwd and group as declared; shadow merged with the live one.');
-  L.push('install -m 0644 "$systemConfig/etc/passwd" /etc/.passwd.tmp && mv -f /etc/.passwd.tmp /etc/passwd');
-  L.push('install -m 0644 "$systemConfig/etc/group" /etc/.group.tmp && mv -f /etc/.group.tmp /etc/group');
+  L.push('for f in passwd group; do');
+  L.push('  unchanged "/etc/$f" || { install -m 0644 "$systemConfig/etc/$f" "/etc/.$f.tmp" && mv -f "/etc/.$f.tmp" "/etc/$f"; }');
+  L.push('done');
   L.push(`mutable=${sh(a.mutablePasswordUsers.join(' '))}`);
-  L.push('old=/etc/shadow; [ -f "$old" ] || old=/dev/null');
-  L.push('AWK=$(command -v mawk || command -v gawk || command -v awk)');
+  L.push('if ! unchanged /etc/shadow; then');
+  L.push('  old=/etc/shadow; [ -f "$old" ] || old=/dev/null');
   L.push(
-    `awk -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
+    `  awk -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
       ` FILENAME == ARGV[1] { if (NF > 1) old[$1] = $2; next } { if (($1 in m) && ($1 in old)) $2 = old[$1]; print }'` +
       ' "$old" "$systemConfig/etc/shadow" > /etc/.shadow.tmp',
   );
-  L.push('chmod 0640 /etc/.shadow.tmp; chgrp shadow /etc/.shadow.tmp 2>/dev/null || true');
-  L.push('mv -f /etc/.shadow.tmp /etc/shadow');
+  L.push('  chmod 0640 /etc/.shadow.tmp; chgrp shadow /etc/.shadow.tmp 2>/dev/null || true');
+  L.push('  mv -f /etc/.shadow.tmp /etc/shadow');
+  L.push('fi');
   L.push('');
   L.push('# Home directories.');
   for (const u of a.users) {
@@ -116,6 +134,8 @@ export function activateScript(a: ActivationInput): string {
   L.push('if [ -z "${NC_BOOT:-}" ] && [ -d /run/systemd/system ]; then');
   L.push('  systemd-tmpfiles --create --remove --exclude-prefix=/dev >/dev/null 2>&1 || true');
   L.push('fi');
+  L.push('# Last: what this activation did stands for the next boot of the same generation.');
+  L.push('printf \'%s\\n\' "$systemConfig" > /etc/.activated');
   L.push('exit 0');
   return L.join('\n') + '\n';
 }
@@ -124,7 +144,10 @@ export function initScript(toplevel: string): string {
   return [
     '#!/bin/sh',
     `# PID 1 of the container: activate ${toplevel}, then become the host's systemd.`,
-    `NC_BOOT=1 ${sh(toplevel + '/activate')} || echo "warning: activation of ${toplevel.replace(/"/g, '')} failed" >&2`,
+    '# Sourced in a subshell: the same as running it, without one more exec of the shell. (Not',
+    '# in an and-or list, where the shell would ignore its `set -e`.)',
+    `(export NC_BOOT=1; . ${sh(toplevel + '/activate')})`,
+    `[ $? = 0 ] || echo "warning: activation of ${toplevel.replace(/"/g, '')} failed" >&2`,
     'exec /lib/systemd/systemd "$@"',
     '',
   ].join('\n');

@@ -13,7 +13,7 @@ import { addToStore, pathExists, storePathFor } from '../state/store';
 import { groupText, mutablePasswordUsers, passwdText, PreviousIds, resolveIds, shadowText } from './users';
 
 /** Bumped whenever the toplevel layout or a generated script changes. */
-export const BUILDER_VERSION = 'toplevel-1';
+export const BUILDER_VERSION = 'toplevel-2';
 
 export interface ToplevelInput {
   manifest: Manifest;
