@@ -12,7 +12,7 @@ import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
 import { isAlive, signalPid, sleep, waitGone } from './proc';
 import { bootRecord, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
 import { inspect } from './status';
-import { prepareRoot } from './rootfs';
+import { bindsHostAlternatives, prepareRoot } from './rootfs';
 import {
   consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, specFile,
   SupervisorSpec, withLock, writeRecord,
@@ -108,7 +108,7 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     } catch {
       throw new RuntimeError(`failed to start container '${name}': the system ${c.toplevel} has no executable init`);
     }
-    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') });
+    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF'), alternativesMount: bindsHostAlternatives(c.toplevel) });
     const cmd = nspawnCommand(c, { noRegister: true });
     const spec: SupervisorSpec = {
       name, paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface, toplevel: c.toplevel,

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import type { ContainerRef } from './types';
 import { confFlag, confValue, splitWords } from './conf';
-import { containerGcrootsDir, containerProfileDir, containerRoot, usrLayers } from './rootfs';
+import { HOST_ALTERNATIVES, bindsHostAlternatives, containerGcrootsDir, containerProfileDir, containerRoot, usrLayers } from './rootfs';
 
 export const NETWORK_KEYS = ['HOST_ADDRESS', 'LOCAL_ADDRESS', 'HOST_ADDRESS6', 'LOCAL_ADDRESS6'] as const;
 
@@ -108,6 +108,7 @@ export function nspawnCommand(c: ContainerRef, opts: { noRegister: boolean }): N
     '--link-journal=no',
     usrFlag,
     `--bind-ro=${c.paths.storeDir}:${c.paths.storeDir}`,
+    ...(bindsHostAlternatives(c.toplevel) ? [`--bind-ro=${HOST_ALTERNATIVES}`] : []),
     `--bind=${containerProfileDir(paths, name)}:/nix/var/nix/profiles`,
     `--bind=${containerGcrootsDir(paths, name)}:/nix/var/nix/gcroots`,
     ...setenv,

@@ -62,8 +62,59 @@ export function usrLayers(toplevel: string): string[] {
     });
 }
 
+/** The host's update-alternatives links (Debian's /usr/bin/awk -> /etc/alternatives/awk -> /usr/bin/mawk). */
+export const HOST_ALTERNATIVES = '/etc/alternatives';
+
+/**
+ * Whether the container gets the host's /etc/alternatives, bound read-only: it shares the
+ * host's /usr live, so it needs the links that go with it, live too (a copy made at build time
+ * would go stale on the next `apt upgrade`, and cost a few hundred symlinks per build). Not
+ * when the host has none, nor when the configuration manages files there itself.
+ */
+export function bindsHostAlternatives(toplevel: string): boolean {
+  try {
+    if (!fs.statSync(HOST_ALTERNATIVES).isDirectory()) return false;
+  } catch {
+    return false;
+  }
+  let targets = '';
+  try {
+    targets = fs.readFileSync(path.join(toplevel, 'etc-targets'), 'utf8');
+  } catch {
+    /* no list: nothing of the configuration's is there */
+  }
+  return !/^alternatives(\/|$)/m.test(targets);
+}
+
+/**
+ * A running container booted from an older build has /etc/alternatives linked to a copy in its
+ * old system, which a switch to a newer system would take away (the host's is bound at boot
+ * now). Until its next boot, a directory of the host's links stands in for the bind. `root` is
+ * the running container's root (/proc/LEADER/root).
+ */
+export function alternativesStandIn(root: string, toplevel: string): void {
+  const alt = path.join(root, 'etc/alternatives');
+  if (!bindsHostAlternatives(toplevel) || !fs.lstatSync(alt, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  const tmp = `${alt}.nc-tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp);
+  for (const n of fs.readdirSync(HOST_ALTERNATIVES)) {
+    try {
+      fs.symlinkSync(fs.readlinkSync(path.join(HOST_ALTERNATIVES, n)), path.join(tmp, n));
+    } catch {
+      /* not a link (a README) */
+    }
+  }
+  fs.unlinkSync(alt);
+  fs.renameSync(tmp, alt);
+}
+
 /** Creates the directories and files nspawn and the container's systemd need. Idempotent. */
-export function prepareRoot(paths: StatePaths, name: string, opts: { copyResolvConf?: boolean } = {}): string {
+export function prepareRoot(
+  paths: StatePaths,
+  name: string,
+  opts: { copyResolvConf?: boolean; alternativesMount?: boolean } = {},
+): string {
   fs.mkdirSync(paths.containersDir, { recursive: true, mode: 0o700 });
   const root = containerRoot(paths, name);
   mkdirMode(root, 0o755);
@@ -80,6 +131,12 @@ export function prepareRoot(paths: StatePaths, name: string, opts: { copyResolvC
   ensureSymlink(path.join(root, 'sbin'), 'usr/sbin');
   ensureSymlink(path.join(root, 'lib'), 'usr/lib');
   ensureSymlink(path.join(root, 'lib64'), 'usr/lib64');
+  if (opts.alternativesMount) {
+    // The mount point: a directory (older builds linked /etc/alternatives to a copy).
+    const alt = path.join(root, 'etc/alternatives');
+    if (fs.lstatSync(alt, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(alt);
+    fs.mkdirSync(alt, { recursive: true });
+  }
 
   const osRelease = path.join(root, 'etc/os-release');
   let hasOsRelease = false;

@@ -11,6 +11,7 @@ import * as path from 'path';
 import type { ContainerRef } from './types';
 import { RuntimeError } from './lifecycle';
 import { readRecord, setSpecToplevel, writeRecord } from './state';
+import { alternativesStandIn } from './rootfs';
 
 export interface SwitchReport {
   stopped: string[];
@@ -144,6 +145,7 @@ export async function switchLive(c: ContainerRef, leader: number, oldToplevel: s
   report.stopped.push(...removed.filter((u) => toStopFirst.includes(u)));
 
   // 2. Activation: the new /etc, users, tmpfiles (idempotent script of the toplevel).
+  alternativesStandIn(`/proc/${leader}/root`, c.toplevel);
   inContainer(leader, [activate], ctx(`running ${activate}`), true);
 
   // 3. Unit files.

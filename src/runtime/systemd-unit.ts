@@ -12,7 +12,7 @@ import { confFlag } from './conf';
 import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
 import { findLeader } from './proc';
-import { prepareRoot } from './rootfs';
+import { bindsHostAlternatives, prepareRoot } from './rootfs';
 import { RuntimeError } from './lifecycle';
 
 export function unitName(name: string): string {
@@ -68,7 +68,7 @@ export function unitStart(c: ContainerRef, timeoutSec = 60): void {
   if (unitStatus(c.name) === 'up') return;
   systemctl(['reset-failed', unitName(c.name)]);
   removeLinks(c.name);
-  prepareRoot(c.paths, c.name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') });
+  prepareRoot(c.paths, c.name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF'), alternativesMount: bindsHostAlternatives(c.toplevel) });
   const r = spawnSync('systemd-run', systemdRunArgv(c, timeoutSec).slice(1), { encoding: 'utf8' });
   if (r.status !== 0) {
     const journal = spawnSync('journalctl', ['-u', unitName(c.name), '-n', '25', '--no-pager'], { encoding: 'utf8' }).stdout ?? '';

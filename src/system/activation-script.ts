@@ -105,8 +105,10 @@ export function activateScript(a: ActivationInput): string {
   L.push(`mutable=${sh(a.mutablePasswordUsers.join(' '))}`);
   L.push('if ! unchanged /etc/shadow; then');
   L.push('  old=/etc/shadow; [ -f "$old" ] || old=/dev/null');
+  L.push('  # By its own name: /usr/bin/awk may be an update-alternatives link, not there yet.');
+  L.push('  AWK=$(command -v mawk || command -v gawk || command -v original-awk || command -v awk)');
   L.push(
-    `  awk -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
+    `  "$AWK" -F: -v OFS=: -v mutable="$mutable" 'BEGIN { n = split(mutable, a, " "); for (i = 1; i <= n; i++) m[a[i]] = 1 }` +
       ` FILENAME == ARGV[1] { if (NF > 1) old[$1] = $2; next } { if (($1 in m) && ($1 in old)) $2 = old[$1]; print }'` +
       ' "$old" "$systemConfig/etc/shadow" > /etc/.shadow.tmp',
   );

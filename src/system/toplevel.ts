@@ -13,7 +13,7 @@ import { addToStore, pathExists, storePathFor } from '../state/store';
 import { groupText, mutablePasswordUsers, passwdText, PreviousIds, resolveIds, shadowText } from './users';
 
 /** Bumped whenever the toplevel layout or a generated script changes. */
-export const BUILDER_VERSION = 'toplevel-2';
+export const BUILDER_VERSION = 'toplevel-3';
 
 export interface ToplevelInput {
   manifest: Manifest;
@@ -127,7 +127,7 @@ function writeUnits(etcDir: string, m: Manifest): void {
   if (!pathExists(def)) fs.symlinkSync(m.units[m.defaultUnit] ? m.defaultUnit : `/usr/lib/systemd/system/${m.defaultUnit}`, def);
 }
 
-function writeEtc(etcDir: string, m: Manifest, storeDir: string, alts: Array<[string, string]>): EtcEntry[] {
+function writeEtc(etcDir: string, m: Manifest, storeDir: string): EtcEntry[] {
   fs.mkdirSync(etcDir, { recursive: true });
   const entries: EtcEntry[] = [];
   const seen = new Set<string>();
@@ -146,36 +146,7 @@ function writeEtc(etcDir: string, m: Manifest, storeDir: string, alts: Array<[st
     entries.push({ ...e, target });
   }
   entries.push({ target: 'systemd/system', text: null, source: null, mode: 'symlink', user: '+0', group: '+0' });
-  if (!seen.has('alternatives')) {
-    if (alts.length) {
-      fs.mkdirSync(path.join(etcDir, 'alternatives'), { recursive: true });
-      for (const [n, target] of alts) fs.symlinkSync(target, path.join(etcDir, 'alternatives', n));
-      entries.push({ target: 'alternatives', text: null, source: null, mode: 'symlink', user: '+0', group: '+0' });
-    }
-  }
   return entries;
-}
-
-/**
- * The host's /etc/alternatives links (Debian's update-alternatives: awk, editor, pager, ...):
- * the container shares the host's /usr, whose links point through /etc/alternatives.
- */
-export function hostAlternatives(dir = '/etc/alternatives'): Array<[string, string]> {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  const out: Array<[string, string]> = [];
-  for (const n of names) {
-    try {
-      out.push([n, fs.readlinkSync(path.join(dir, n))]);
-    } catch {
-      /* not a link (README) */
-    }
-  }
-  return out;
 }
 
 /** The cache key of a manifest: everything the toplevel's content depends on. */
@@ -184,14 +155,12 @@ export function toplevelKey(
   storeDir: string,
   layers: string[],
   previous?: PreviousIds,
-  alts: Array<[string, string]> = hostAlternatives(),
 ): string {
   const h = crypto.createHash('sha256');
   h.update(BUILDER_VERSION + '\0' + storeDir + '\0');
   const { warnings: _w, ...rest } = m;
   h.update(JSON.stringify(rest));
   h.update('\0' + JSON.stringify(layers));
-  h.update('\0' + JSON.stringify(alts));
   if (previous) h.update('\0' + JSON.stringify([[...previous.uids].sort(), [...previous.gids].sort()]));
   for (const e of m.etc) {
     if (e.text === null && e.source !== null && !linkedSource(e.source, storeDir)) {
@@ -210,12 +179,11 @@ export function buildToplevel(input: ToplevelInput): string {
     }
   }
   const layers = collectUsrLayers(m, storeDir, input.realizedLayers ?? []);
-  const alts = hostAlternatives(); // read once: for the key and for etc/alternatives
-  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds, alts), m.name);
+  const final = storePathFor(storeDir, toplevelKey(m, storeDir, layers, input.previousIds), m.name);
   return addToStore(final, (tmp) => {
     fs.mkdirSync(tmp);
     const etcDir = path.join(tmp, 'etc');
-    const entries = writeEtc(etcDir, m, storeDir, alts);
+    const entries = writeEtc(etcDir, m, storeDir);
     writeUnits(etcDir, m);
     const { users, groups } = resolveIds(m.users, m.groups, input.previousIds);
     writeFile(path.join(etcDir, 'passwd'), passwdText(users));

@@ -64,6 +64,12 @@ describe('the example web server, with a package the host lacks', { skip }, () =
     assert.equal(user.stdout, 'webmaster\n', user.stderr);
     const svc = sb.run(['run', NAME, '--', 'systemctl', 'show', '-p', 'Result', 'status-writer.service']);
     assert.equal(svc.stdout, 'Result=success\n', svc.stderr);
+    // The host's /usr comes with the host's update-alternatives links (bound read-only).
+    if (fs.existsSync('/etc/alternatives/awk')) {
+      const awk = sb.run(['run', NAME, '--', 'readlink', '/etc/alternatives/awk']);
+      assert.equal(awk.stdout, `${fs.readlinkSync('/etc/alternatives/awk')}\n`, awk.stderr);
+      assert.equal(sb.run(['run', NAME, '--', 'awk', 'BEGIN { print 6 * 7 }']).stdout, '42\n');
+    }
   });
 
   it(`update adding '${PACKAGE}' (which the host lacks) restarts it with the new /usr layer`, async () => {

@@ -9,6 +9,7 @@ import { confValue, splitWords } from '../../src/runtime/conf';
 import { hostNetworkCommands, nspawnCommand, PRE_INIT } from '../../src/runtime/nspawn-args';
 import type { ContainerRef } from '../../src/runtime';
 import { systemdRunArgv, unitName } from '../../src/runtime/systemd-unit';
+import { HOST_ALTERNATIVES, alternativesStandIn, bindsHostAlternatives, containerRoot, prepareRoot } from '../../src/runtime/rootfs';
 
 const paths = statePaths({ NIXOS_CONTAINER_ROOT: '/srv/nc root' });
 const ref = (conf: Record<string, string>, toplevel = '/srv/nc root/nix/store/abc-nixos-system-web'): ContainerRef => ({
@@ -92,6 +93,62 @@ describe('nspawnCommand', () => {
       assert.ok(!argv.includes('--register=no'));
     } finally {
       fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the host's /etc/alternatives", () => {
+  const hostHas = fs.existsSync(HOST_ALTERNATIVES) && fs.statSync(HOST_ALTERNATIVES).isDirectory();
+  it('is bound read-only where the host has it, unless the configuration manages files there', () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-alts-'));
+    try {
+      const T = path.join(store, 'T');
+      fs.mkdirSync(T);
+      fs.writeFileSync(path.join(T, 'etc-targets'), 'hostname\nsystemd/system\n');
+      assert.equal(bindsHostAlternatives(T), hostHas);
+      assert.equal(nspawnCommand(ref({}, T), { noRegister: true }).argv.includes(`--bind-ro=${HOST_ALTERNATIVES}`), hostHas);
+      fs.writeFileSync(path.join(T, 'etc-targets'), 'hostname\nalternatives/editor\n');
+      assert.equal(bindsHostAlternatives(T), false);
+      assert.ok(!nspawnCommand(ref({}, T), { noRegister: true }).argv.includes(`--bind-ro=${HOST_ALTERNATIVES}`));
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+  it("a live switch from an older build's link gets a stand-in directory of the host's links", (t) => {
+    if (!hostHas) return t.skip('the host has no /etc/alternatives');
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-alts-live-'));
+    try {
+      const T = path.join(store, 'T');
+      fs.mkdirSync(T);
+      fs.writeFileSync(path.join(T, 'etc-targets'), 'hostname\n');
+      const root = path.join(store, 'root');
+      fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+      fs.symlinkSync('/etc/static/alternatives', path.join(root, 'etc/alternatives'));
+      alternativesStandIn(root, T);
+      const alt = path.join(root, 'etc/alternatives');
+      assert.ok(fs.lstatSync(alt).isDirectory());
+      const links = fs.readdirSync(HOST_ALTERNATIVES).filter((n) => fs.lstatSync(path.join(HOST_ALTERNATIVES, n)).isSymbolicLink());
+      assert.ok(links.length > 0);
+      for (const n of links) assert.equal(fs.readlinkSync(path.join(alt, n)), fs.readlinkSync(path.join(HOST_ALTERNATIVES, n)));
+      alternativesStandIn(root, T); // a directory already: left alone
+      assert.ok(fs.lstatSync(alt).isDirectory());
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+  it("prepareRoot turns an older build's /etc/alternatives link into the mount point", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-alts-root-'));
+    try {
+      const p = statePaths({ NIXOS_CONTAINER_ROOT: root });
+      const etc = path.join(containerRoot(p, 'web'), 'etc');
+      fs.mkdirSync(etc, { recursive: true });
+      fs.symlinkSync('/etc/static/alternatives', path.join(etc, 'alternatives'));
+      prepareRoot(p, 'web', { alternativesMount: true });
+      assert.ok(fs.lstatSync(path.join(etc, 'alternatives')).isDirectory());
+      prepareRoot(p, 'web', { alternativesMount: true }); // idempotent
+      assert.ok(fs.lstatSync(path.join(etc, 'alternatives')).isDirectory());
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
