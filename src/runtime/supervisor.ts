@@ -72,7 +72,7 @@ async function waitForBoot(leader: number, alive: () => boolean): Promise<string
       /* not yet */
     }
     if (exe.endsWith('/systemd') && fs.existsSync(`/proc/${leader}/root/run/systemd/private`)) break;
-    await sleep(15);
+    await sleep(5); // a readlink and a stat: polling this often costs nothing measurable
   }
   // `is-system-running --wait` blocks until boot has finished. An answer that is not a final
   // state (a bus timeout under heavy load, "starting", "unknown") is asked again; the client
