@@ -43,7 +43,14 @@ export class Sandbox {
   profile(name: string): string { return this.p('nix', 'var', 'nix', 'profiles', 'per-container', name); }
   gcroots(name: string): string { return this.p('nix', 'var', 'nix', 'gcroots', 'per-container', name); }
 
+  /** The command as a user runs it: BIN itself (its shell part first, then Node). */
   run(args: string[], input?: string): CliResult {
+    const r = spawnSync(BIN, args, { env: this.env, encoding: 'utf8', input: input ?? '', timeout: 120_000 });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** `node BIN ...`: Node only, skipping BIN's shell part (its `run` fast path). */
+  runNode(args: string[], input?: string): CliResult {
     const r = spawnSync(process.execPath, ['--stack-size=6000', BIN, ...args], {
       env: this.env, encoding: 'utf8', input: input ?? '', timeout: 120_000,
     });
@@ -52,7 +59,7 @@ export class Sandbox {
 
   runAsync(args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--stack-size=6000', BIN, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(BIN, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

@@ -57,15 +57,27 @@ describe('a container through the CLI', { skip }, () => {
     assert.equal(sb.run(['run', NAME, '--', 'echo', "it's a test", '$HOME', '*']).stdout, "it's a test $HOME *\n");
     assert.equal(sb.run(['run', NAME, '--', 'sh', '-c', 'exit 7']).status, 7);
     assert.deepEqual(sb.run(['run', NAME]), { status: 0, stdout: '', stderr: '' });
-    // `run NAME -- CMD` (fast path, run-fast.ts) and `run NAME CMD` (general path): same login
-    // environment and working directory.
+    // Three ways in, one behaviour: `run NAME -- CMD` through BIN's shell part (nsenter without
+    // Node), the same through Node's fast path (run-fast.ts), and `run NAME CMD` through the
+    // general path: same login environment, working directory and umask.
     const viaFast = sb.run(['run', NAME, '--', 'sh', '-c', 'env | sort; pwd']);
     assert.equal(viaFast.status, 0);
     assert.match(viaFast.stdout, /^HOME=\/root$/m);
-    assert.deepEqual(sb.run(['run', NAME, 'env']).stdout.split('\n').sort().join('\n'),
-      sb.run(['run', NAME, '--', 'env']).stdout.split('\n').sort().join('\n'));
+    const sorted = (r: { stdout: string }) => r.stdout.split('\n').sort().join('\n');
+    const viaShell = sb.run(['run', NAME, '--', 'sh', '-c', 'env; pwd; umask']);
+    assert.equal(viaShell.status, 0, viaShell.stderr);
+    const viaNode = sb.runNode(['run', NAME, '--', 'sh', '-c', 'env; pwd; umask']);
+    assert.equal(viaNode.status, 0, viaNode.stderr);
+    assert.deepEqual(sorted(viaNode), sorted(viaShell));
+    // (without `--`, `-c` would be read as nixos-container's own option: the script goes on stdin)
+    assert.deepEqual(sorted(sb.run(['run', NAME, 'sh'], 'env; pwd; umask\n')), sorted(viaShell));
+    assert.match(viaShell.stdout, /^\/root\n0022\n$/m);
     assert.equal(sb.run(['run', NAME, 'pwd']).stdout, '/root\n');
     assert.equal(sb.run(['run', NAME, '--', 'cat'], 'piped stdin\n').stdout, 'piped stdin\n');
+    assert.equal(sb.runNode(['run', NAME, '--', 'cat'], 'piped stdin\n').stdout, 'piped stdin\n');
+    assert.equal(sb.runNode(['run', NAME, '--', 'echo', "it's a test", '$HOME', '*', '']).stdout, "it's a test $HOME * \n");
+    assert.equal(sb.runNode(['run', NAME, '--', 'sh', '-c', 'exit 7']).status, 7);
+    assert.equal(sb.run(['run', NAME, '--', 'echo', '']).stdout, '\n');
   });
 
   it('root-login reads commands from stdin', () => {
