@@ -69,8 +69,8 @@ function signalNumber(sig: NodeJS.Signals): number {
 }
 
 /**
- * Runs argv with the caller's stdio; resolves to its exit status (128+N when killed by signal
- * N). While it runs, ^C/^\ (which the terminal sends to the whole foreground group, the
+ * Runs argv with the caller's stdio; resolves to its exit status (when it is killed by a
+ * signal, so is this process). While it runs, ^C/^\ (which the terminal sends to the whole foreground group, the
  * command included) don't kill us first, and SIGTERM/SIGHUP are passed on, so the caller gets
  * the command's real status.
  */
@@ -92,6 +92,10 @@ export function execInherit(argv: string[], env?: Record<string, string>): Promi
     });
     p.on('exit', (code, signal) => {
       done();
+      // Killed by a signal: end the same way (as upstream, which execs nsenter, and the
+      // launcher's shell path of `run` do). A signal whose default is to be ignored falls
+      // through to the shell convention, 128+N.
+      if (signal) process.kill(process.pid, signal);
       resolve(code ?? 128 + signalNumber(signal ?? 'SIGTERM'));
     });
   });

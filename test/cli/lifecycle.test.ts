@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Sandbox, exists } from './helpers';
+import { BIN, Sandbox, exists } from './helpers';
 import { statePaths } from '../../src/state/paths';
 import { buildFixtureToplevel } from '../runtime/fixture-toplevel';
 
@@ -78,6 +78,12 @@ describe('a container through the CLI', { skip }, () => {
     assert.equal(sb.runNode(['run', NAME, '--', 'echo', "it's a test", '$HOME', '*', '']).stdout, "it's a test $HOME * \n");
     assert.equal(sb.runNode(['run', NAME, '--', 'sh', '-c', 'exit 7']).status, 7);
     assert.equal(sb.run(['run', NAME, '--', 'echo', '']).stdout, '\n');
+    // A command killed by a signal: `run` ends by the same signal, whichever path ran it (as
+    // upstream, which execs nsenter).
+    const killed = (argv: string[], input = '') => spawnSync(argv[0], argv.slice(1), { env: sb.env, input, encoding: 'utf8' });
+    assert.equal(killed([BIN, 'run', NAME, '--', 'sh', '-c', 'kill -TERM $$']).signal, 'SIGTERM');
+    assert.equal(killed([process.execPath, '--stack-size=6000', BIN, 'run', NAME, '--', 'sh', '-c', 'kill -TERM $$']).signal, 'SIGTERM');
+    assert.equal(killed([BIN, 'run', NAME, 'sh'], 'kill -HUP $$\n').signal, 'SIGHUP');
   });
 
   it('root-login reads commands from stdin', () => {
