@@ -40,6 +40,7 @@ import {
   PrimopApp,
   Thunk,
   Value,
+  cmpBytes,
   copyMap,
   ctxOf,
   fromUtf8,
@@ -206,9 +207,24 @@ function listElems(v: Value): Value[] {
 function mergeSort(ev: EvalContext, cmp: Value, xs: Value[]): Value[] {
   const n = xs.length;
   if (n < 2) return xs.slice();
+  const kind = cmp instanceof Lambda ? cmp.info.cmpKind : cmp instanceof Primop && cmp.name === 'lessThan' ? 1 : undefined;
   let a = xs.slice();
+  if (kind !== undefined) {
+    // `a < b` (or `b < a`): every element takes part in some comparison, so all are forced
+    // (here in list order). Plain ints, or plain strings, then sort natively: V8's sort is
+    // stable too, and equal ints or equal context-free strings are indistinguishable anyway.
+    let ints = true;
+    let strs = true;
+    for (let i = 0; i < n; i++) {
+      const v = force(a[i]);
+      a[i] = v;
+      if (typeof v !== 'number') ints = false;
+      if (typeof v !== 'string') strs = false;
+    }
+    if (ints) return a.sort(kind === 1 ? (x, y) => (x as number) - (y as number) : (x, y) => (y as number) - (x as number));
+    if (strs) return a.sort(kind === 1 ? (x, y) => cmpBytes(x as string, y as string) : (x, y) => cmpBytes(y as string, x as string));
+  }
   let b = new Array<Value>(n);
-  const kind = cmp instanceof Lambda ? cmp.info.cmpKind : undefined;
   const less =
     kind === 1
       ? (x: Value, y: Value): boolean => lessThan(ev, x, y)

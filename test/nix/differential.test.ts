@@ -76,6 +76,7 @@ function generator(seed: number) {
           () => `(map (x: x * 3) ${gen('ints', d - 1)})`,
           () => `(builtins.filter (x: x > 0) ${gen('ints', d - 1)})`,
           () => `(builtins.sort (a: b: a < b) ${gen('ints', d - 1)})`,
+          () => `(builtins.sort (a: b: b < a) ${gen('ints', d - 1)})`,
           () => `(builtins.genList (x: x * ${gen('int', d - 1)}) 4)`,
           () => `(builtins.attrValues ${gen('attrs', d - 1)})`,
           () => `(builtins.concatMap (x: [ x x ]) ${gen('ints', d - 1)})`,
@@ -85,6 +86,7 @@ function generator(seed: number) {
         return pick([
           () => `(builtins.attrNames ${gen('attrs', d - 1)})`,
           () => `(map toString ${gen('ints', d - 1)})`,
+          () => `(builtins.sort builtins.lessThan ${gen('strings', d - 1)})`,
           () => `(builtins.filter builtins.isString (builtins.split "[ao]" ${gen('string', d - 1)}))`,
         ])();
       case 'attrs':

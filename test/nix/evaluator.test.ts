@@ -99,6 +99,14 @@ test('strings, interpolation, toString, string context', () => {
 
 test('list builtins: sort is stable, foldl\', genList, concatMap, genericClosure', () => {
   assert.equal(run('builtins.sort (a: b: a.k < b.k) [ { k = 2; v = 1; } { k = 1; v = 2; } { k = 2; v = 3; } ]'), '[ { k = 1; v = 2; } { k = 2; v = 1; } { k = 2; v = 3; } ]');
+  // `a < b` / `b < a` / builtins.lessThan on plain ints or strings take a native sort
+  assert.equal(run('builtins.sort (a: b: a < b) [ 3 (-1) 9223372036854775807 3 (-9223372036854775807) 0 ]'), '[ -9223372036854775807 -1 0 3 3 9223372036854775807 ]');
+  assert.equal(run('builtins.sort (x: y: y < x) (builtins.genList (i: i * 7 - i / 3 * 20) 12)'), run('builtins.sort (x: y: x > y) (builtins.genList (i: i * 7 - i / 3 * 20) 12)'));
+  assert.equal(run('builtins.sort builtins.lessThan [ "b" "" "ab" "a" ]'), '[ "" "a" "ab" "b" ]');
+  assert.equal(run('builtins.sort (a: b: a < b) [ 2 1.5 1 ]'), '[ 1 1.5 2 ]');
+  assert.match(err('builtins.sort (a: b: a < b) [ 2 "x" ]'), /cannot compare/);
+  // strings with context are told apart by it: the stable order is kept
+  assert.equal(run('map builtins.hasContext (builtins.sort (a: b: a < b) [ "${builtins.toFile "x" "y"}" (builtins.unsafeDiscardStringContext "${builtins.toFile "x" "y"}") ])'), '[ true false ]');
   assert.equal(run("builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x) 100)"), '4950');
   assert.equal(run('builtins.concatMap (x: [ x x ]) [ 1 2 ]'), '[ 1 1 2 2 ]');
   assert.equal(run('map (x: x.key) (builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: if x.key < 5 then [ { key = x.key + 1; } ] else [ ]; })'), '[ 1 2 3 4 5 ]');
