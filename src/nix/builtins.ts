@@ -30,6 +30,7 @@ import {
 import { forceDeep, printValue, toJSON, toXML } from './printer';
 import { posixRegex, versions, jsonParse, toml, storePath } from './support';
 import {
+  Code,
   Env,
   Lambda,
   NixAttrs,
@@ -67,9 +68,15 @@ const crypto = { createHash: (alg: string) => (require('crypto') as typeof Crypt
 /** replaceStrings: prepared patterns per (immutable) `from` list */
 const replaceCache = new WeakMap<Value[], { froms: string[]; firsts: Set<number> | null }>();
 
-/** A thunk for `f a1 ... an`, forced on demand. */
+/**
+ * A thunk for `f a`, forced on demand. The commonest thunk of all (map, genList, mapAttrs...)
+ * carries no env array: its env slot holds `f` and its value slot `a` until it is forced
+ * (the value slot is only read once the code is gone, see forceThunk).
+ */
 export function lazyApply1(ev: EvalContext, f: Value, a: Value): Thunk {
-  return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, a]);
+  const t = new Thunk(ev.__apply1Code ?? mkApply1(ev), f as unknown as Env);
+  t.v = a;
+  return t;
 }
 
 export function lazyApply2(ev: EvalContext, f: Value, a: Value, b: Value): Thunk {
@@ -77,7 +84,7 @@ export function lazyApply2(ev: EvalContext, f: Value, a: Value, b: Value): Thunk
 }
 
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
-  if (args.length === 1) return new Thunk(ev.__apply1Code ?? mkApply1(ev), [null, f, args[0]]);
+  if (args.length === 1) return lazyApply1(ev, f, args[0]);
   if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, args[0], args[1]]);
   return new Thunk(() => {
     let r = f;
@@ -86,10 +93,8 @@ export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
   }, DUMMY_ENV);
 }
 
-function mkApply1(ev: EvalContext): (env: Env) => Value {
-  const code = (env: Env): Value => {
-    return call1(ev, env[1], env[2]);
-  };
+function mkApply1(ev: EvalContext): Code {
+  const code = (f: Env, self?: Thunk): Value => call1(ev, f as unknown as Value, self!.v);
   ev.__apply1Code = code;
   return code;
 }

@@ -43,7 +43,7 @@ export function forceThunk(t: Thunk): Value {
   if (c === BLACKHOLE) throw new NixError('infinite recursion encountered', null);
   t.code = BLACKHOLE;
   try {
-    const v = c(t.env!);
+    const v = c(t.env!, t);
     t.v = v;
     t.code = null;
     t.env = null;

@@ -53,7 +53,8 @@ export function mkEnv(up: Env | null, vals: Value[]): Env {
   return [up, ...vals];
 }
 
-export type Code = (env: Env) => Value;
+/** Compiled code: called with an env (and, as a thunk's code, the thunk: see lazyApply1). */
+export type Code = (env: Env, self?: Thunk) => Value;
 
 /** The code of a thunk while it is being evaluated (never called: see forceThunk). */
 export const BLACKHOLE: Code = () => null;

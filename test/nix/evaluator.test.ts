@@ -114,6 +114,12 @@ test('list builtins: sort is stable, foldl\', genList, concatMap, genericClosure
   assert.equal(run('builtins.split "(a)" "xay"'), '[ "x" [ "a" ] "y" ]');
 });
 
+test('an element of map/genList that failed fails again when forced again (never its argument)', () => {
+  assert.equal(run('let xs = map (x: if x == 1 then throw "t" else x * 10) [ 1 2 ]; t = builtins.tryEval (builtins.elemAt xs 0); in [ t.success (builtins.tryEval (builtins.elemAt xs 0)).success (builtins.elemAt xs 1) ]'), '[ false false 20 ]');
+  assert.equal(run('let xs = builtins.genList (i: assert i > 0; i) 2; in [ (builtins.tryEval (builtins.head xs)).success (builtins.tryEval (builtins.head xs)).value (builtins.elemAt xs 1) ]'), '[ false false 1 ]');
+  assert.match(err('let xs = map (x: x.a) [ { b = 1; } ]; in [ (builtins.tryEval (builtins.head xs)) (builtins.head xs) ]'), /attribute 'a' missing/);
+});
+
 test('tryEval catches throw/assert only and leaves thunks re-forceable', () => {
   assert.equal(run('builtins.tryEval (throw "x")'), '{ success = false; value = false; }');
   assert.equal(run('builtins.tryEval (assert false; 1)'), '{ success = false; value = false; }');
