@@ -70,9 +70,9 @@ function signalNumber(sig: NodeJS.Signals): number {
 
 /**
  * Runs argv with the caller's stdio; resolves to its exit status (when it is killed by a
- * signal, so is this process). While it runs, ^C/^\ (which the terminal sends to the whole foreground group, the
- * command included) don't kill us first, and SIGTERM/SIGHUP are passed on, so the caller gets
- * the command's real status.
+ * signal, so is this process). While it runs, ^C/^\ (which the terminal sends to the whole
+ * foreground group, the command included) don't kill us first, and SIGTERM/SIGHUP are passed
+ * on, so the caller gets the command's real status.
  */
 export function execInherit(argv: string[], env?: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
