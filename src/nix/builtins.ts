@@ -79,13 +79,16 @@ export function lazyApply1(ev: EvalContext, f: Value, a: Value): Thunk {
   return t;
 }
 
+/** A thunk for `f a b` (mapAttrs...): env [f, b], value slot `a` until forced (as lazyApply1). */
 export function lazyApply2(ev: EvalContext, f: Value, a: Value, b: Value): Thunk {
-  return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, a, b]);
+  const t = new Thunk(ev.__apply2Code ?? mkApply2(ev), [f, b]);
+  t.v = a;
+  return t;
 }
 
 export function lazyApply(ev: EvalContext, f: Value, args: Value[]): Thunk {
   if (args.length === 1) return lazyApply1(ev, f, args[0]);
-  if (args.length === 2) return new Thunk(ev.__apply2Code ?? mkApply2(ev), [null, f, args[0], args[1]]);
+  if (args.length === 2) return lazyApply2(ev, f, args[0], args[1]);
   return new Thunk(() => {
     let r = f;
     for (const a of args) r = force(callValue(ev, r, a));
@@ -99,10 +102,8 @@ function mkApply1(ev: EvalContext): Code {
   return code;
 }
 
-function mkApply2(ev: EvalContext): (env: Env) => Value {
-  const code = (env: Env): Value => {
-    return call2(ev, env[1], env[2], env[3]);
-  };
+function mkApply2(ev: EvalContext): Code {
+  const code = (env: Env, self?: Thunk): Value => call2(ev, env[0], self!.v, env[1]);
   ev.__apply2Code = code;
   return code;
 }

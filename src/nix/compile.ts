@@ -31,6 +31,7 @@ import {
   Value,
   copyMap,
   MergedPos,
+  SinglePos,
   mkStr,
   showType,
 } from './values';
@@ -39,6 +40,13 @@ import { canonPath } from './parser';
 /** Marks "not computed now" (see Compiler.cheap). */
 const MISS: unique symbol = Symbol('miss');
 type CheapCode = (env: Env) => Value | typeof MISS;
+
+/** The name of a dynamic attribute `${x} = ...` (not null): a string, as Nix forces it. */
+function dynName(kv: Value, pos: Pos): string {
+  if (typeof kv === 'string') return kv;
+  if (kv instanceof NixString) return kv.s;
+  throw typeError('a string', kv, pos);
+}
 
 export class Scope {
   constructor(public readonly parent: Scope | null, public readonly names: Map<string, number> | null) {}
@@ -421,20 +429,19 @@ export class Compiler {
   }
 
   /** Code producing the attribute name (byte string) or null (dynamic null key). */
+  /** An attribute name in `e.a.${x}` / `e ? ${x}`: a string, as Nix forces it (no coercion). */
   private cKey(key: AttrKey, scope: Scope): (env: Env) => string | null {
     if (key.k === 'static') {
       const n = key.name;
       return () => n;
     }
     const e = this.c(key.e, scope);
-    const ev = this.ev;
     const pos = key.e.pos;
     return (env) => {
       const v = e(env);
-      if (v === null) return null;
       if (typeof v === 'string') return v;
       if (v instanceof NixString) return v.s;
-      return coerceToString(ev, v, null, {}, pos);
+      throw typeError('a string', v, pos);
     };
   }
 
@@ -502,12 +509,11 @@ export class Compiler {
   private cDyn(node: AttrsNode, scope: Scope, recInit: boolean): (env: Env, m: Map<string, Value>, pos: Map<string, Pos> | null) => void {
     if (node.dyn.length === 0) return () => {};
     const dyn = node.dyn.map((d) => ({ key: this.c(d.key, scope), value: this.lazy(d.value, scope, recInit), pos: d.pos, kpos: d.key.pos }));
-    const ev = this.ev;
     return (env, m, pm) => {
       for (const d of dyn) {
         const kv = d.key(env);
         if (kv === null) continue;
-        const k = typeof kv === 'string' ? kv : kv instanceof NixString ? kv.s : coerceToString(ev, kv, null, {}, d.kpos);
+        const k = dynName(kv, d.kpos);
         if (m.has(k)) {
           const prev = pm?.get(k);
           throw new NixError(`dynamic attribute '${k}' already defined at ${prev ? `${prev.src.file}:${prev.line}:${prev.col}` : 'another position'}`, d.pos);
@@ -515,6 +521,31 @@ export class Compiler {
         m.set(k, d.value(env));
         if (pm) pm.set(k, d.pos);
       }
+    };
+  }
+
+  /**
+   * `{ ${k} = v; }` (as `acc // { ${name} = ...; }` in folds): what cAttrs + cDyn do for it,
+   * with its one position in a SinglePos instead of a copied Map.
+   */
+  private cSingleDynAttr(node: AttrsNode, posMap: Map<string, Pos>, scope: Scope): Code {
+    const d = node.dyn[0];
+    const key = this.c(d.key, scope);
+    const value = this.lazy(d.value, scope, false);
+    const dpos = d.pos;
+    const kpos = d.key.pos;
+    return (env) => {
+      const kv = key(env);
+      const m = new Map<string, Value>();
+      const a = new NixAttrs(m);
+      if (kv === null) {
+        a.pos = posMap;
+        return a;
+      }
+      const k = dynName(kv, kpos);
+      m.set(k, value(env));
+      a.pos = new SinglePos(k, dpos);
+      return a;
     };
   }
 
@@ -537,6 +568,7 @@ export class Compiler {
       codes.push(this.lazy(b.value, inner));
     }
     const n = names.length;
+    if (n === 0 && node.dyn.length === 1 && !inh) return this.cSingleDynAttr(node, posMap, scope);
     const dyn = this.cDyn(node, inner, false);
     const hasDyn = node.dyn.length > 0;
     const shape = hasDyn ? null : new AttrShape(names);

@@ -335,6 +335,20 @@ export class MergedPos implements PosMap {
   }
 }
 
+/** The position of a set's only attribute (a literal `{ ${k} = ...; }`), without a Map. */
+export class SinglePos implements PosMap {
+  constructor(
+    readonly k: string,
+    readonly p: Pos,
+  ) {}
+  get(k: string): Pos | undefined {
+    return k === this.k ? this.p : undefined;
+  }
+  forEach(cb: (p: Pos, k: string) => void): void {
+    cb(this.p, this.k);
+  }
+}
+
 export interface LazyAttrSource {
   /** every name, in any order (called when the set is enumerated) */
   names(): Iterable<string>;

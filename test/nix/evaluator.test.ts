@@ -114,6 +114,19 @@ test('list builtins: sort is stable, foldl\', genList, concatMap, genericClosure
   assert.equal(run('builtins.split "(a)" "xay"'), '[ "x" [ "a" ] "y" ]');
 });
 
+test('dynamic attribute names are strings, forced as Nix 2.8 forces them (no coercion)', () => {
+  assert.match(err('{ a = 1; }.${1}'), /value is an integer while a string was expected/);
+  assert.match(err('{ a = 1; }.${null} or 5'), /value is null while a string was expected/);
+  assert.match(err('{ a = 1; } ? ${./a}'), /value is a path while a string was expected/);
+  assert.match(err('{ ${./x} = 1; }'), /value is a path while a string was expected/);
+  assert.match(err('rec { ${true} = 1; }'), /value is a Boolean while a string was expected/);
+  assert.equal(run('let k = null; in { ${k} = 1; x = 2; }'), '{ x = 2; }');
+  assert.equal(run('let k = null; in { ${k} = 1; }'), '{ }');
+  // the one-dynamic-attribute literal keeps its value and position
+  assert.equal(run('let f = n: { ${n} = n; }; in (f "a" // f "b" // { ${"c"} = 3; })'), '{ a = "a"; b = "b"; c = 3; }');
+  assert.equal(run('(builtins.unsafeGetAttrPos "x" { ${"x"} = 1; }).column'), '34');
+});
+
 test('an element of map/genList that failed fails again when forced again (never its argument)', () => {
   assert.equal(run('let xs = map (x: if x == 1 then throw "t" else x * 10) [ 1 2 ]; t = builtins.tryEval (builtins.elemAt xs 0); in [ t.success (builtins.tryEval (builtins.elemAt xs 0)).success (builtins.elemAt xs 1) ]'), '[ false false 20 ]');
   assert.equal(run('let xs = builtins.genList (i: assert i > 0; i) 2; in [ (builtins.tryEval (builtins.head xs)).success (builtins.tryEval (builtins.head xs)).value (builtins.elemAt xs 1) ]'), '[ false false 1 ]');
