@@ -428,9 +428,8 @@ export class Compiler {
     };
   }
 
-  /** Code producing the attribute name (byte string) or null (dynamic null key). */
-  /** An attribute name in `e.a.${x}` / `e ? ${x}`: a string, as Nix forces it (no coercion). */
-  private cKey(key: AttrKey, scope: Scope): (env: Env) => string | null {
+  /** An attribute name in `e.a.${x}` / `e ? ${x}` (a byte string): as Nix forces it, no coercion. */
+  private cKey(key: AttrKey, scope: Scope): (env: Env) => string {
     if (key.k === 'static') {
       const n = key.name;
       return () => n;
@@ -472,7 +471,7 @@ export class Compiler {
           if (def) return def(env);
           throw typeError('a set', a, pos);
         }
-        const v = name === null ? undefined : a.get(name);
+        const v = a.get(name);
         if (v === undefined) {
           if (def) return def(env);
           throw missingAttr(String(name), a, pos);
@@ -490,9 +489,9 @@ export class Compiler {
     return (env) => {
       let a = e(env);
       for (let i = 0; i < n; i++) {
+        const name = keys[i](env); // first, as Nix: `1 ? ${1}` is a type error, not false
         if (!(a instanceof NixAttrs)) return false;
-        const name = keys[i](env);
-        const v = name === null ? undefined : a.get(name);
+        const v = a.get(name);
         if (v === undefined) return false;
         if (i < n - 1) a = forceAt(v, pos);
       }

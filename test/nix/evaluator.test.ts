@@ -118,6 +118,8 @@ test('dynamic attribute names are strings, forced as Nix 2.8 forces them (no coe
   assert.match(err('{ a = 1; }.${1}'), /value is an integer while a string was expected/);
   assert.match(err('{ a = 1; }.${null} or 5'), /value is null while a string was expected/);
   assert.match(err('{ a = 1; } ? ${./a}'), /value is a path while a string was expected/);
+  assert.match(err('1 ? ${1}'), /value is an integer while a string was expected/);
+  assert.equal(run('1 ? ${"a"}'), 'false');
   assert.match(err('{ ${./x} = 1; }'), /value is a path while a string was expected/);
   assert.match(err('rec { ${true} = 1; }'), /value is a Boolean while a string was expected/);
   assert.equal(run('let k = null; in { ${k} = 1; x = 2; }'), '{ x = 2; }');
