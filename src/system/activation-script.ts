@@ -52,8 +52,9 @@ export function activateScript(a: ActivationInput): string {
   L.push('  [ "$last" = "$systemConfig" ]; then same=1; fi');
   L.push('# True when $1 is as that activation left it (not modified since: -nt compares mtimes in ns).');
   L.push('unchanged() { [ -n "$same" ] && [ -e "$1" ] && [ ! "$1" -nt /etc/.activated ]; }');
-  L.push('for d in /etc /run /var/lib/nixos /var/empty /root /tmp; do');
-  L.push('  [ -d "$d" ] || { mkdir -p /etc /run /var/lib/nixos /var/empty /root /tmp; break; }');
+  const dirs = '/etc /run /var/lib/nixos /var/empty /root /tmp';
+  L.push(`for d in ${dirs}; do`);
+  L.push(`  [ -d "$d" ] || { mkdir -p ${dirs}; break; }`);
   L.push('done');
   L.push('[ -n "$same" ] || { chmod 0700 /root; chmod 1777 /tmp; }');
   L.push('');

@@ -42,6 +42,21 @@ function readIn(rootDir: string, rel: string): string {
   return fs.readFileSync(p, 'utf8');
 }
 
+function skipReason(): string | undefined {
+  if (process.getuid && process.getuid() !== 0) return 'needs root (mount namespace and chroot)';
+  if (spawnSync('unshare', ['--mount', '--', 'true']).status !== 0) return 'unshare --mount is not permitted here';
+  return undefined;
+}
+const skip = skipReason();
+if (skip) process.stdout.write(`# skipping activation tests: ${skip}\n`);
+
+/** A fresh container-like root directory under the test's temporary root. */
+function containerDir(name: string): string {
+  const d = path.join(tmp.root, name);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
 /** Runs `toplevel/activate` in the root; `boot` as the container's init does (NC_BOOT=1). */
 function activate(rootDir: string, toplevel: string, boot = false): { status: number | null; out: string } {
   const script = [
@@ -58,12 +73,8 @@ function activate(rootDir: string, toplevel: string, boot = false): { status: nu
   return { status: r.status, out: `${r.stdout}${r.stderr}${r.error ? r.error.message : ''}` };
 }
 
-test('activation populates /etc, accounts and homes; a new generation cleans up', (t) => {
-  if (process.getuid && process.getuid() !== 0) return t.skip('needs root (mount namespace and chroot)');
-  const probe = spawnSync('unshare', ['--mount', '--', 'true']);
-  if (probe.status !== 0) return t.skip('unshare --mount is not permitted here');
-  const rootDir = path.join(tmp.root, 'container');
-  fs.mkdirSync(rootDir, { recursive: true });
+test('activation populates /etc, accounts and homes; a new generation cleans up', { skip }, () => {
+  const rootDir = containerDir('container');
 
   const gen1 = buildToplevel({
     storeDir: tmp.paths.storeDir,
@@ -112,12 +123,8 @@ test('activation populates /etc, accounts and homes; a new generation cleans up'
   assert.match(fs.readFileSync(path.join(rootDir, 'etc/passwd'), 'utf8'), /^bob:x:1001:/m);
 });
 
-test('a boot of the last activated generation redoes only what changed since', (t) => {
-  if (process.getuid && process.getuid() !== 0) return t.skip('needs root (mount namespace and chroot)');
-  const probe = spawnSync('unshare', ['--mount', '--', 'true']);
-  if (probe.status !== 0) return t.skip('unshare --mount is not permitted here');
-  const rootDir = path.join(tmp.root, 'container-boot');
-  fs.mkdirSync(rootDir, { recursive: true });
+test('a boot of the last activated generation redoes only what changed since', { skip }, () => {
+  const rootDir = containerDir('container-boot');
   const etc = (f: string) => path.join(rootDir, 'etc', f);
   const ino = (f: string) => fs.lstatSync(etc(f)).ino;
   const later = (f: string) => {
