@@ -243,6 +243,8 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
     experimentalFeatures: flags.features,
     writeStore: flags.readWrite,
     traceOut: (l) => io.err(l + '\n'),
+    // printed without --strict, an unforced part shows as `<CODE>` where Nix has a thunk
+    thunksAsNix: !flags.strict && !flags.json,
   });
   const cwd = process.cwd();
   try {
@@ -355,7 +357,7 @@ function render(ev: any, nix: typeof import('../nix/index'), v: any, flags: Flag
   if (flags.json) {
     const { toJSON } = require('../nix/printer') as typeof import('../nix/printer');
     ev.forceDeep(v);
-    return toJSON(ev, v, new Set()) + '\n';
+    return toJSON(ev, v, new Set()); // no newline after it, as nix-instantiate 2.8
   }
   if (flags.xml) {
     const { toXML } = require('../nix/printer') as typeof import('../nix/printer');

@@ -6,6 +6,15 @@ export interface Source {
   isFile: boolean;
 }
 
+/**
+ * The `file` a position shows as a value (unsafeGetAttrPos, __curPos, toXML's `path`): the
+ * path for a file; for an expression given as a string or on stdin, Nix 2.8 gives the source
+ * text itself (its error messages say «string» instead).
+ */
+export function posFile(src: Source): string {
+  return src.isFile ? src.file : src.text;
+}
+
 export interface Pos {
   src: Source;
   line: number;

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import type * as Crypto from 'crypto';
+import { posFile } from './ast';
 import { NixError } from './errors';
 import {
   EvalContext,
@@ -502,7 +503,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     if (!p || !s.has(name)) return null;
     return attrs([
       ['column', p.col],
-      ['file', p.src.file],
+      ['file', posFile(p.src)],
       ['line', p.line],
     ]);
   });

@@ -1,6 +1,7 @@
 // Scope resolution + closure compilation: every AST node becomes a specialised JS
 // closure `(env) => value`. Variables are resolved statically to (level, index);
 // only names not bound lexically fall back to the dynamic `with` chain.
+import { posFile } from './ast';
 import type { AttrKey, AttrsNode, LambdaNode, Node, Pos } from './ast';
 import { NixError } from './errors';
 import {
@@ -94,7 +95,7 @@ function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
 }
 
 export class Compiler {
-  constructor(private ev: EvalContext, public readonly root: Scope) {}
+  constructor(private ev: EvalContext, public readonly root: Scope, private readonly thunksAsNix = false) {}
 
   // ---------------------------------------------------------------- entry
 
@@ -137,6 +138,7 @@ export class Compiler {
 
   /** Code producing a value that may be a thunk. recInit: evaluated while a frame is being filled. */
   lazy(node: Node, scope: Scope, recInit = false): Code {
+    if (this.thunksAsNix) return this.lazyAsNix(node, scope, recInit);
     switch (node.k) {
       case 'int':
       case 'float':
@@ -177,6 +179,41 @@ export class Compiler {
         return v !== MISS ? v : new Thunk(code, env);
       };
     }
+    return (env) => new Thunk(code, env);
+  }
+
+  /**
+   * lazy() making thunks where Nix 2.8's maybeThunk does: a literal is a value, a variable is
+   * whatever its slot holds (a slot of a frame still being filled, or a `with` variable, gives a
+   * thunk), anything else is a thunk.
+   */
+  private lazyAsNix(node: Node, scope: Scope, recInit: boolean): Code {
+    switch (node.k) {
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'path': {
+        const v = this.literal(node);
+        return () => v;
+      }
+      case 'var': {
+        const r = resolve(scope, node.name);
+        if (r && r.k === 'static') {
+          const { level, idx } = r;
+          if (level === 0 && recInit) {
+            const code = this.c(node, scope);
+            return (env) => env[idx] ?? new Thunk(code, env);
+          }
+          return (env) => {
+            let e = env;
+            for (let l = level; l > 0; l--) e = e[0] as Env;
+            return e[idx];
+          };
+        }
+        break;
+      }
+    }
+    const code = this.c(node, scope);
     return (env) => new Thunk(code, env);
   }
 
@@ -385,11 +422,12 @@ export class Compiler {
         return this.cInterp(node.parts, node.path, node.pos, scope);
       case 'curpos': {
         const p = node.pos;
+        const file = posFile(p.src);
         return () =>
           new NixAttrs(
             new Map<string, Value>([
               ['column', p.col],
-              ['file', p.src.file],
+              ['file', file],
               ['line', p.line],
             ]),
           );

@@ -48,6 +48,12 @@ export interface EvalOptions {
   astCacheDir?: string;
   /** cache only the files below this directory */
   astCacheUnder?: string;
+  /**
+   * Make a thunk wherever Nix 2.8 does (every expression but a literal or a variable), instead
+   * of building cheap values (functions, lists, sets, integer arithmetic on values) at once.
+   * Slower; for printing without --strict, where Nix shows an unforced thunk as `<CODE>`.
+   */
+  thunksAsNix?: boolean;
 }
 
 interface SearchEntry {
@@ -132,7 +138,7 @@ export class Evaluator implements EvalContext {
     for (const [n, v] of Object.entries(opts.extraGlobals ?? {})) add(n, v);
     this.rootScope = new Scope(null, names);
     this.baseEnv = mkEnv(null, vals);
-    this.compiler = new Compiler(this, this.rootScope);
+    this.compiler = new Compiler(this, this.rootScope, opts.thunksAsNix ?? false);
     // parse-time lint checks need the real parser run
     this.astCache = opts.astCacheDir && !opts.lint ? new AstCache(opts.astCacheDir, names.keys(), opts.astCacheUnder) : null;
   }
@@ -217,13 +223,15 @@ export class Evaluator implements EvalContext {
   }
 
   private resolveImportPath(p: string): string {
-    let file = p;
+    let st: fs.Stats;
     try {
-      if (fs.statSync(toUtf8(file)).isDirectory()) file = file + '/default.nix';
-    } catch {
-      /* reported by readFile */
+      st = fs.statSync(toUtf8(p));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : (e as Error).message;
+      throw new NixError(`getting status of '${p}': ${why}`);
     }
-    return file;
+    return st.isDirectory() ? p + '/default.nix' : p;
   }
 
   /** Path argument of import/readFile...: a path or a string denoting an absolute path. */

@@ -1,5 +1,6 @@
 // Value printers: nix-instantiate --eval output, JSON (builtins.toJSON / --json) and
 // XML (builtins.toXML / --xml). All work on byte strings.
+import { posFile } from './ast';
 import { NixError } from './errors';
 import { EvalContext, callValue, coerceToString, force, isDerivation } from './runtime';
 import { formatFloatForJSON, formatFloatForPrint } from './support';
@@ -266,7 +267,7 @@ export function toXML(ev: EvalContext, v: Value, ctx: Set<string>, location: boo
       const p = a.getPos(k);
       if (location && p) at.push(['column', String(p.col)], ['line', String(p.line)]);
       at.push(['name', k]);
-      if (location && p) at.push(['path', p.src.file]);
+      if (location && p) at.push(['path', posFile(p.src)]);
       open(ind, 'attr', at);
       go(a.get(k)!, ind + 2);
       close(ind, 'attr');
@@ -318,7 +319,7 @@ export function toXML(ev: EvalContext, v: Value, ctx: Set<string>, location: boo
     } else if (x instanceof Lambda) {
       const info = x.info;
       const at: [string, string][] = [];
-      if (location) at.push(['column', String(info.pos.col)], ['line', String(info.pos.line)], ['path', info.pos.src.file]);
+      if (location) at.push(['column', String(info.pos.col)], ['line', String(info.pos.line)], ['path', posFile(info.pos.src)]);
       open(ind, 'function', at);
       if (info.formals) {
         const pa: [string, string][] = [];
