@@ -282,28 +282,34 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
       }
       const paths = flags.attrPaths.length ? flags.attrPaths : [''];
       for (const p of paths) {
-        let v = autoCall(ev, nix, root, autoArgs);
+        // As nix-instantiate 2.8: the value at each step of the -A path is called with the
+        // automatic arguments (if it is a function taking a set), the value finally selected
+        // only when there are some.
+        let v = root;
         if (p !== '') {
           const comps = splitAttrPath(p);
           if (comps === null) throw new NixError(`missing closing quote in selection path '${p}'`);
           for (const comp of comps) {
-            if (comp === '') continue;
-            const x = ev.force(v);
-            if (/^[0-9]+$/.test(comp) && Array.isArray(x)) {
+            const x = ev.force(autoCall(ev, nix, v, autoArgs));
+            if (/^[0-9]+$/.test(comp)) {
+              if (!Array.isArray(x)) throw new NixError(`the expression selected by the selection path '${p}' should be a list but is ${describe(x)}`);
               const i = Number(comp);
-              if (i >= x.length) throw new NixError(`list index ${i} in selection path '${p}' is out of bounds`);
+              if (i >= x.length) throw new NixError(`list index ${i} in selection path '${p}' is out of range`);
               v = x[i];
             } else {
               if (!(x instanceof nix.NixAttrs)) {
                 throw new NixError(`the expression selected by the selection path '${p}' should be a set but is ${describe(x)}`);
               }
+              if (comp === '') throw new NixError(`empty attribute name in selection path '${p}'`);
               const y = x.get(nix.fromJS(comp) as string);
-              if (y === undefined) throw new NixError(`attribute '${comp}' in selection path '${p}' not found`);
+              if (y === undefined) {
+                throw new NixError(`attribute '${comp}' in selection path '${p}' not found`).withSuggestions(comp, x.keys());
+              }
               v = y;
             }
-            v = autoCall(ev, nix, v, autoArgs);
           }
         }
+        if (autoArgs.size > 0) v = autoCall(ev, nix, v, autoArgs);
         writeOut(render(ev, nix, v, flags));
       }
     }
@@ -327,30 +333,31 @@ function describe(x: unknown): string {
   return showType(x as any);
 }
 
+/** Nix 2.8's autoCallFunction: a function taking a set gets the automatic arguments it names. */
 function autoCall(ev: any, nix: typeof import('../nix/index'), v: any, autoArgs: Map<string, any>): any {
   const f = ev.force(v);
   if (f instanceof nix.NixAttrs && f.has('__functor')) {
-    const g = ev.force(ev.call(f.get('__functor'), f));
-    return autoCallLambda(ev, nix, f, g, autoArgs);
+    return autoCall(ev, nix, ev.call(f.get('__functor'), f), autoArgs);
   }
-  return autoCallLambda(ev, nix, f, f, autoArgs);
-}
-
-function autoCallLambda(ev: any, nix: typeof import('../nix/index'), target: any, fn: any, autoArgs: Map<string, any>): any {
-  if (!(fn instanceof nix.Lambda) || fn.info.formals === null) return target;
+  if (!(f instanceof nix.Lambda) || f.info.formals === null) return f;
   const m = new Map<string, any>();
-  if (fn.info.ellipsis) for (const [k, a] of autoArgs) m.set(k, a);
+  if (f.info.ellipsis) for (const [k, a] of autoArgs) m.set(k, a);
   else
-    for (const fm of fn.info.formals) {
+    for (const fm of f.info.formals) {
       const a = autoArgs.get(fm.name);
       if (a !== undefined) m.set(fm.name, a);
+      else if (!fm.hasDefault) {
+        throw new nix.NixError(
+          `cannot evaluate a function that has an argument without a value ('${fm.name}')\n\n` +
+            'Nix attempted to evaluate a function as a top level expression; in\n' +
+            'this case it must have its arguments supplied either by default\n' +
+            "values, or passed explicitly with '--arg' or '--argstr'. See\n" +
+            'https://nixos.org/manual/nix/stable/#ss-functions.',
+          fm.pos ?? f.info.pos,
+        );
+      }
     }
-  for (const fm of fn.info.formals) {
-    if (!m.has(fm.name) && !fm.hasDefault) {
-      throw new nix.NixError(`cannot evaluate a function that has an argument without a value ('${fm.name}')`, fn.info.pos);
-    }
-  }
-  return ev.call(target, new nix.NixAttrs(m));
+  return ev.call(f, new nix.NixAttrs(m));
 }
 
 function render(ev: any, nix: typeof import('../nix/index'), v: any, flags: Flags): string {

@@ -417,7 +417,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const s = forceAttrs(a);
     return s.keys().map((k) => s.get(k)!);
   });
-  def('getAttr', 2, ([n, a]) => force(getAttrOrThrow(forceAttrs(a), str(n))));
+  def('getAttr', 2, ([n, a]) => force(attrForCall(forceAttrs(a), str(n), 'getAttr')));
   def('hasAttr', 2, ([n, a]) => forceAttrs(a).has(str(n)));
   def('removeAttrs', 2, ([a, l]) => {
     const s = forceAttrs(a);
@@ -449,8 +449,8 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const m = new Map<string, Value>();
     for (const e of listElems(l)) {
       const a = forceAttrs(e);
-      const n = str(getAttrOrThrow(a, 'name'));
-      if (!m.has(n)) m.set(n, getAttrOrThrow(a, 'value'));
+      const n = str(attrForCall(a, 'name', 'listToAttrs'));
+      if (!m.has(n)) m.set(n, attrForCall(a, 'value', 'listToAttrs'));
     }
     return new NixAttrs(m);
   });
@@ -604,8 +604,8 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   });
   def('genericClosure', 1, ([a]) => {
     const args = forceAttrs(a);
-    const start = forceList(getAttrOrThrow(args, 'startSet'));
-    const op = getAttrOrThrow(args, 'operator');
+    const start = forceList(attrForCall(args, 'startSet', 'genericClosure'));
+    const op = attrForCall(args, 'operator', 'genericClosure');
     const work: Value[] = start.slice();
     const res: Value[] = [];
     const seenPrim = new Set<string>();
@@ -955,7 +955,9 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   });
   def('path', 1, ([a]) => {
     const args = forceAttrs(a);
-    const p = coerceToPath(ev, getAttrOrThrow(args, 'path'));
+    const pv = args.get('path');
+    if (pv === undefined) throw new NixError("'path' required");
+    const p = coerceToPath(ev, pv);
     const nameV = args.get('name');
     const filter = args.get('filter');
     const recursive = args.get('recursive');
@@ -1049,6 +1051,13 @@ function rejectTimestamps(v: Value): void {
 function regexError(e: unknown, pat: string): Error {
   if (e instanceof NixError) return e;
   return new NixError(`invalid regular expression '${pat}'`);
+}
+
+/** An attribute a builtin requires of its argument (Nix: "attribute 'x' missing for call to 'f'"). */
+function attrForCall(a: NixAttrs, name: string, fn: string): Value {
+  const v = a.get(name);
+  if (v === undefined) throw new NixError(`attribute '${name}' missing for call to '${fn}'`);
+  return v;
 }
 
 export function readFileBytes(path: string): Buffer {

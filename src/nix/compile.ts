@@ -785,7 +785,7 @@ export class Compiler {
           }
           if (!ellipsis && used !== a.size) {
             for (const k of a.keys())
-              if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos);
+              if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos).withSuggestions(k, fnames);
           }
           if (hasAt) e2[nf + 1] = arg;
           return (body ??= this.compileLate(bodyNode, inner))(e2);

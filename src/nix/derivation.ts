@@ -41,7 +41,7 @@ export function derivationStrict(ev: EvalContext, attrs: NixAttrs): Value {
   const sp = storePath();
   const st = state(ev);
   const nameV = attrs.get('name');
-  if (nameV === undefined) throw new NixError("required attribute 'name' missing");
+  if (nameV === undefined) throw new NixError("attribute 'name' missing for call to 'derivationStrict'");
   const drvName = forceStringNoCtx(nameV);
   const ctx = new Set<string>();
   const ignoreNullsV = attrs.get('__ignoreNulls');

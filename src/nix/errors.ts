@@ -45,9 +45,22 @@ export class NixError extends Error {
     this.refresh();
     return this;
   }
+  /** Names close to `query` (Nix's "Did you mean ...?"), shown after the position. */
+  suggestions: string[] = [];
+  withSuggestions(query: string, candidates: Iterable<string>): this {
+    this.suggestions = bestMatches(query, candidates);
+    this.refresh();
+    return this;
+  }
   refresh(): void {
-    let out = 'error: ' + toUtf8(this.rawMessage);
+    // continuation lines of the message are indented under its first, as Nix does
+    let out = 'error: ' + toUtf8(this.rawMessage).replace(/\n(?=[^\n])/g, '\n       ');
     if (this.pos) out += '\n\n' + formatPos(this.pos);
+    const sg = this.suggestions;
+    if (sg.length) {
+      const list = sg.length === 1 ? sg[0] : `one of ${sg.slice(0, -1).join(', ')} or ${sg[sg.length - 1]}`;
+      out += `\n       Did you mean ${toUtf8(list)}?`;
+    }
     if (this.showTrace) {
       for (const f of this.trace) {
         out += '\n\n       … ' + toUtf8(f.msg);
@@ -81,4 +94,26 @@ function formatPos(pos: Pos): string {
 
 export function evalError(msg: string, pos: Pos | null = null): NixError {
   return new NixError(msg, pos, 'eval');
+}
+
+function levenshtein(a: string, b: string): number {
+  const n = b.length;
+  let prev: number[] = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[n];
+}
+
+/** Nix's suggestions: the names at edit distance 2 or less, nearest first (then by name), at most 5. */
+export function bestMatches(query: string, candidates: Iterable<string>): string[] {
+  const scored: [number, string][] = [];
+  for (const c of candidates) {
+    const d = levenshtein(query, c);
+    if (d <= 2) scored.push([d, c]);
+  }
+  scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+  return scored.slice(0, 5).map((x) => x[1]);
 }

@@ -380,7 +380,7 @@ export class Evaluator implements EvalContext {
       void o;
     }
     outputs.forEach((o, i) => commonMap.set(o, outVals[i]));
-    commonMap.set('all', outVals);
+    commonMap.set('all', new Thunk(() => outVals, this.baseEnv)); // a thunk in Nix (`map ...`): `<CODE>` unforced
     commonMap.set('drvAttrs', attrs);
     outputs.forEach((o, i) => {
       const m = outVals[i].m;

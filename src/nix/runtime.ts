@@ -442,36 +442,8 @@ export function attrsFromObject(o: Record<string, Value>): NixAttrs {
   return new NixAttrs(new Map(Object.entries(o)));
 }
 
-export function levenshtein(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = new Array(n + 1);
-  for (let j = 0; j <= n; j++) prev[j] = j;
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
-}
-
-export function suggest(name: string, candidates: Iterable<string>): string {
-  const scored: [number, string][] = [];
-  for (const c of candidates) {
-    const d = levenshtein(name, c);
-    if (d <= Math.max(1, Math.floor(Math.max(name.length, c.length) / 3)) && d <= 3) scored.push([d, c]);
-  }
-  if (!scored.length) return '';
-  scored.sort((x, y) => x[0] - y[0] || cmpBytes(x[1], y[1]));
-  const names = scored.slice(0, 3).map((x) => `'${x[1]}'`);
-  if (names.length === 1) return ` Did you mean ${names[0]}?`;
-  return ` Did you mean one of ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}?`;
-}
-
 export function missingAttr(name: string, attrs: NixAttrs, pos: Pos | null): NixError {
-  return new NixError(`attribute '${name}' missing${suggest(name, attrs.m.keys())}`, pos);
+  return new NixError(`attribute '${name}' missing`, pos).withSuggestions(name, attrs.keys());
 }
 
 export function getAttrOrThrow(attrs: NixAttrs, name: string, pos: Pos | null = null): Value {

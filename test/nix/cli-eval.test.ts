@@ -37,17 +37,34 @@ test('eval FILE with -A, --arg, --argstr and autoargs', (t) => {
   const unclosed = run(['-E', '{ a = 1; }', '-A', 'a"']);
   assert.equal(unclosed.code, 1);
   assert.match(unclosed.stderr, /missing closing quote in selection path 'a"'/);
-  const missing = run([f]);
+  // as nix-instantiate 2.8: without automatic arguments the file's function is not called;
+  // on the way along -A it is, and a missing argument is an error at its formal
+  assert.deepEqual(run([f]), { code: 0, stdout: '<LAMBDA>\n', stderr: '' });
+  const missing = run([f, '-A', 'sum']);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /cannot evaluate a function that has an argument without a value \('y'\)/);
+  assert.match(missing.stderr, /cannot evaluate a function that has an argument without a value \('y'\)\n\n {7}Nix attempted to evaluate a function as a top level expression; in\n/);
+  assert.match(missing.stderr, /at .*f\.nix:1:10:/);
+  const typo = run([f, '--arg', 'y', '1', '-A', 'sun']);
+  assert.equal(typo.code, 1);
+  assert.equal(typo.stderr, "error: attribute 'sun' in selection path 'sun' not found\n       Did you mean one of sum or s?\n");
+  assert.match(run([f, '--arg', 'y', '1', '-A', 's.0']).stderr, /selection path 's\.0' should be a list but is a string/);
   assert.equal(run(['default.nix'], undefined, dir).code, 1);
+});
+
+test('eval without --strict shows unevaluated parts as nix-instantiate 2.8 does', () => {
+  assert.equal(run(['-E', 'let x = 1 + 1; in { a = x; b = [ 1 (x: x) ]; c = rec { d = 1; e = d; }; }']).stdout, '{ a = <CODE>; b = <CODE>; c = <CODE>; }\n');
+  assert.equal(run(['-E', 'let x = 1 + 1; in builtins.seq x { a = x; b = [ 1 ({ }) ]; }', '-A', 'b']).stdout, '[ 1 <CODE> ]\n');
+  assert.equal(run(['-E', 'rec { d = 1; e = d; f = builtins.add; }']).stdout, '{ d = 1; e = 1; f = <CODE>; }\n');
+  assert.match(run(['--xml', '-E', '[ (1 + 1) ]']).stdout, /<list>\n    <unevaluated \/>\n  <\/list>/);
+  assert.equal(run(['-E', 'builtins.unsafeGetAttrPos "a" { a = 1; }']).stdout, '{ column = 33; file = "builtins.unsafeGetAttrPos \\"a\\" { a = 1; }"; line = 1; }\n');
 });
 
 test('errors: message, position, exit code 1', () => {
   const r = run(['-E', 'let a = { foo = 1; }; in a.fo']);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^error: attribute 'fo' missing Did you mean 'foo'\?/);
+  assert.match(r.stderr, /^error: attribute 'fo' missing\n\n {7}at /);
+  assert.match(r.stderr, /\n {7}Did you mean foo\?\n$/);
   assert.match(r.stderr, /at «string»:1:26:/);
   const p = run(['--parse', '-E', '{ a = ; }']);
   assert.equal(p.code, 1);

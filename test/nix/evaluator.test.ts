@@ -81,7 +81,10 @@ test('attribute selection, or, ?, error suggestions', () => {
   assert.equal(run('{ a.b = 1; } ? a.b'), 'true');
   assert.equal(run('let k = "x"; in { ${k} = 1; }.x'), '1');
   assert.match(err('{ foo = 1; }.fooo'), /attribute 'fooo' missing/);
-  assert.match(err('{ foo = 1; }.fooo'), /Did you mean 'foo'\?/);
+  assert.match(err('{ foo = 1; }.fooo'), /\n {7}Did you mean foo\?$/);
+  assert.match(err('({ yyy, yyz ? 1 }: yyy) { yyy = 1; yy = 2; }'), /\n {7}Did you mean one of yyy or yyz\?$/);
+  assert.match(err('{ abc = 1; abd = 2; abe = 3; abf = 4; abg = 5; abh = 6; }.ab'), /Did you mean one of abc, abd, abe, abf or abg\?$/);
+  assert.match(err('throw "first\\nsecond"'), /^error: first\n {7}second\n/);
   assert.match(err('1 + "a"'), /cannot add a string to an integer/);
   assert.match(err('if 1 then 2 else 3'), /value is an integer while a Boolean was expected/);
   assert.match(err('assert 1 == 2; 3'), /assertion .* failed/);
