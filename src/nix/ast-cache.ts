@@ -1,6 +1,5 @@
-// On-disk cache of parsed files: the AST of a .nix file, serialised with v8.serialize
-// (positions stored as byte offsets), keyed by the file's path and validated against a hash
-// of its contents, the parser build, $HOME (home-path literals are resolved at parse time)
+// On-disk cache of parsed files: the AST of a .nix file as JSON (format below), keyed by the
+// file's path and validated against a hash of its contents, the parser build, $HOME (home-path literals are resolved at parse time)
 // and the names of the root scope. An entry is only written after the file compiled without
 // error in that root scope (every variable resolved), so a cached AST is also "checked":
 // the compiler may then compile function bodies on first call only.
@@ -9,18 +8,13 @@ import * as nodePath from 'path';
 import type { Node, Source } from './ast';
 import { LazyPos, LineIndex } from './parser';
 
-const FORMAT = 'nix-ast-1';
+const FORMAT = 'nix-ast-2';
 
-// loaded on first use: `nixos-container eval` of plain expressions never needs them
-/* eslint-disable @typescript-eslint/no-var-requires */
+// loaded on first use: `nixos-container eval` of plain expressions never needs it
 const crypto = {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
   createHash: (alg: string) => (require('crypto') as typeof import('crypto')).createHash(alg),
 };
-const v8 = {
-  serialize: (x: unknown): Buffer => (require('v8') as typeof import('v8')).serialize(x),
-  deserialize: (b: Buffer): unknown => (require('v8') as typeof import('v8')).deserialize(b),
-};
-/* eslint-enable @typescript-eslint/no-var-requires */
 
 let parserStamp: string | null = null;
 function stamp(): string {
@@ -44,49 +38,110 @@ function entryPath(dir: string, file: string): string {
   return nodePath.join(dir, crypto.createHash('sha1').update(file).digest('hex') + '.ast');
 }
 
-/** Plain copy of an AST with every Pos replaced by its offset (shared nodes stay shared). */
-function encode(x: unknown, memo: Map<object, unknown>): unknown {
-  if (typeof x !== 'object' || x === null) return x;
-  if (x instanceof LazyPos) return x.offset;
-  const seen = memo.get(x);
-  if (seen !== undefined) return seen;
+/*
+ * Entry format: 20-byte key | u32 LE length of the main part | main part | bodies.
+ * Each part is JSON (written as latin1: AST strings are byte strings) of the AST with every
+ * Pos replaced by its offset, a Map by {"$m": entries} and a bigint by {"$b": digits}.
+ * The body of a function with at least LAZY_MIN nodes is not in its parent part but a part
+ * of its own, and the function's body in the parent is {"k": "lazy", "o": offset, "n": length}:
+ * it is only decoded when the compiler asks for it (see LazyBody), so the code of a module
+ * that a configuration never calls (most of them) costs no objects. JSON.parse also makes
+ * objects about twice as fast as v8.deserialize.
+ */
+const LAZY_MIN = 24;
+
+/** Plain copy of an AST (Pos as offset, Maps and bigints tagged), with its node count. */
+function encode(x: unknown, bodies: string[], offset: { n: number }): { v: unknown; size: number } {
+  if (typeof x === 'bigint') return { v: { $b: x.toString() }, size: 0 };
+  if (typeof x !== 'object' || x === null) return { v: x, size: 0 };
+  if (x instanceof LazyPos) return { v: x.offset, size: 0 };
+  if (x instanceof LazyBody) return encode(x.get(), bodies, offset);
   if (Array.isArray(x)) {
-    const out: unknown[] = [];
-    memo.set(x, out);
-    for (const e of x) out.push(encode(e, memo));
-    return out;
+    let size = 0;
+    const out = x.map((e) => {
+      const r = encode(e, bodies, offset);
+      size += r.size;
+      return r.v;
+    });
+    return { v: out, size };
   }
   if (x instanceof Map) {
-    const out = new Map<unknown, unknown>();
-    memo.set(x, out);
-    for (const [k, v] of x) out.set(k, encode(v, memo));
-    return out;
+    let size = 0;
+    const entries: unknown[] = [];
+    for (const [k, v] of x) {
+      const r = encode(v, bodies, offset);
+      size += r.size;
+      entries.push([k, r.v]);
+    }
+    return { v: { $m: entries }, size };
   }
   const proto = Object.getPrototypeOf(x);
   if (proto !== Object.prototype && proto !== null) throw new Error('ast-cache: unexpected object in AST');
+  const o = x as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  memo.set(x, out);
-  for (const k of Object.keys(x)) out[k] = encode((x as Record<string, unknown>)[k], memo);
-  return out;
+  const lambda = o.k === 'lambda';
+  let size = typeof o.k === 'string' ? 1 : 0;
+  for (const k of Object.keys(o)) {
+    const r = encode(o[k], bodies, offset);
+    if (lambda && k === 'body' && r.size >= LAZY_MIN) {
+      // (its own lazy bodies are already out: r.size counts what stays in it)
+      const json = JSON.stringify(r.v);
+      bodies.push(json);
+      out.body = { k: 'lazy', o: offset.n, n: json.length };
+      offset.n += json.length;
+      continue;
+    }
+    size += r.size;
+    out[k] = r.v;
+  }
+  return { v: out, size };
 }
 
-function decode(x: unknown, src: Source, li: LineIndex): void {
-  if (typeof x !== 'object' || x === null) return;
+/** Turns a parsed part back into AST nodes, in place. */
+function decode(x: unknown, file: Loaded): unknown {
+  if (typeof x !== 'object' || x === null) return x;
   if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) decode(x[i], src, li);
-    return;
+    for (let i = 0; i < x.length; i++) x[i] = decode(x[i], file);
+    return x;
   }
-  if (x instanceof Map) {
-    for (const v of x.values()) decode(v, src, li);
-    return;
-  }
-  if (x instanceof LazyPos) return; // shared node, already restored
   const o = x as Record<string, unknown>;
+  if (o.$m !== undefined) {
+    const m = new Map<string, unknown>();
+    for (const [k, v] of o.$m as [string, unknown][]) m.set(k, decode(v, file));
+    return m;
+  }
+  if (o.$b !== undefined) return BigInt(o.$b as string);
+  if (o.k === 'lazy') return new LazyBody(file, o.o as number, o.n as number);
   for (const k in o) {
     const v = o[k];
     if (k === 'pos') {
-      if (typeof v === 'number') o.pos = new LazyPos(src, v, li);
-    } else if (typeof v === 'object' && v !== null) decode(v, src, li);
+      if (typeof v === 'number') o.pos = new LazyPos(file.src, v, file.li);
+    } else if (typeof v === 'object' && v !== null) o[k] = decode(v, file);
+  }
+  return o;
+}
+
+/** A cached file: its entry (the bodies are decoded from it on demand) and line index. */
+interface Loaded {
+  src: Source;
+  li: LineIndex;
+  buf: Buffer;
+  bodiesAt: number;
+}
+
+/** A function body not decoded yet: a node of kind 'lazy' whose get() gives the body. */
+export class LazyBody {
+  readonly k = 'lazy';
+  private node: Node | null = null;
+  constructor(private file: Loaded | null, private readonly o: number, private readonly n: number) {}
+  get(): Node {
+    if (this.node === null) {
+      const f = this.file!;
+      const at = f.bodiesAt + this.o;
+      this.node = decode(JSON.parse(f.buf.toString('latin1', at, at + this.n)), f) as Node;
+      this.file = null;
+    }
+    return this.node;
   }
 }
 
@@ -112,11 +167,11 @@ export class AstCache {
     } catch {
       return undefined;
     }
-    if (buf.length < 20 || !buf.subarray(0, 20).equals(keyOf(this.sig, src.file, src.text))) return undefined;
+    if (buf.length < 24 || !buf.subarray(0, 20).equals(keyOf(this.sig, src.file, src.text))) return undefined;
     try {
-      const tree = v8.deserialize(buf.subarray(20)) as Node;
-      decode(tree, src, new LineIndex(src.text));
-      return tree;
+      const mainLen = buf.readUInt32LE(20);
+      const file: Loaded = { src, li: new LineIndex(src.text), buf, bodiesAt: 24 + mainLen };
+      return decode(JSON.parse(buf.toString('latin1', 24, 24 + mainLen)), file) as Node;
     } catch {
       return undefined;
     }
@@ -126,7 +181,13 @@ export class AstCache {
   store(src: Source, ast: Node): void {
     if (!this.wanted(src.file)) return;
     try {
-      const body = v8.serialize(encode(ast, new Map()));
+      const bodies: string[] = [];
+      const main = JSON.stringify(encode(ast, bodies, { n: 0 }).v);
+      // byte strings only (a character above \xff would not survive latin1)
+      if (/[^\x00-\xff]/.test(main) || bodies.some((b) => /[^\x00-\xff]/.test(b))) return;
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(main.length);
+      const body = Buffer.concat([len, Buffer.from(main, 'latin1'), ...bodies.map((b) => Buffer.from(b, 'latin1'))]);
       fs.mkdirSync(this.dir, { recursive: true });
       const dest = entryPath(this.dir, src.file);
       const tmp = `${dest}.${process.pid}.tmp`;

@@ -58,6 +58,15 @@ export type Node =
   | { k: 'bin'; op: BinOp; a: Node; b: Node; pos: Pos }
   | { k: 'curpos'; pos: Pos };
 
+/**
+ * A function body from the AST cache that is decoded on first use (src/nix/ast-cache.ts): it
+ * stands where a LambdaNode's body is; only the compiler meets it, and asks it for the node.
+ */
+export interface LazyNode {
+  k: 'lazy';
+  get(): Node;
+}
+
 export type BinOp = '==' | '!=' | '&&' | '||' | '->' | '//' | '++' | '+' | '-' | '*' | '/' | '<' | '>' | '<=' | '>=';
 
 export interface AttrsNode {

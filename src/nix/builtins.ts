@@ -673,6 +673,8 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   });
   def('replaceStrings', 3, ([from, to, s]) => {
     const fromList = listElems(from);
+    const tos = listElems(to);
+    if (fromList.length !== tos.length) throw new NixError("'from' and 'to' arguments to 'replaceStrings' have different lengths");
     let pre = replaceCache.get(fromList);
     if (pre === undefined) {
       // the patterns of one list are prepared once (e.g. map (replaceStrings [..] [..]) xs)
@@ -687,22 +689,23 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     }
     const froms = pre.froms;
     const firsts = pre.firsts;
-    const tos = listElems(to);
-    if (froms.length !== tos.length) throw new NixError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths");
+    // every replacement is forced first, as Nix does (one that fails fails the call even when
+    // nothing matches); only those used give their context
+    const toStrs = new Array<string>(tos.length);
+    const toCtx = new Array<string[] | null>(tos.length);
+    for (let i = 0; i < tos.length; i++) {
+      const tv = forceStringValue(tos[i]);
+      toStrs[i] = typeof tv === 'string' ? tv : tv.s;
+      toCtx[i] = tv instanceof NixString && tv.ctx.length > 0 ? tv.ctx : null;
+    }
     const ctx = new Set<string>();
     const sv = forceStringValue(s);
     if (sv instanceof NixString) sv.ctx.forEach((c) => ctx.add(c));
     const input = typeof sv === 'string' ? sv : sv.s;
-    const toCache: (string | null)[] = new Array(tos.length).fill(null);
     const getTo = (i: number): string => {
-      let t = toCache[i];
-      if (t === null) {
-        const tv = forceStringValue(tos[i]);
-        if (tv instanceof NixString) tv.ctx.forEach((c) => ctx.add(c));
-        t = typeof tv === 'string' ? tv : tv.s;
-        toCache[i] = t;
-      }
-      return t;
+      const c = toCtx[i];
+      if (c !== null) c.forEach((x) => ctx.add(x));
+      return toStrs[i];
     };
     let out = '';
     let p = 0;

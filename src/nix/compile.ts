@@ -2,7 +2,7 @@
 // closure `(env) => value`. Variables are resolved statically to (level, index);
 // only names not bound lexically fall back to the dynamic `with` chain.
 import { posFile } from './ast';
-import type { AttrKey, AttrsNode, LambdaNode, Node, Pos } from './ast';
+import type { AttrKey, AttrsNode, LambdaNode, LazyNode, Node, Pos } from './ast';
 import { NixError } from './errors';
 import {
   EvalContext,
@@ -343,6 +343,7 @@ export class Compiler {
 
   c(node: Node, scope: Scope): Code {
     const ev = this.ev;
+    if ((node as Node | LazyNode).k === 'lazy') node = (node as unknown as LazyNode).get();
     switch (node.k) {
       case 'int':
       case 'float':

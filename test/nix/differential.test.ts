@@ -169,6 +169,10 @@ test('differential: printed without --strict, unevaluated parts are the same', (
     '{ a = [ 1 ]; b = ./.; c = builtins.add; }', 'with { x = 1; }; [ x ]', '[ (-1) 1.5 "a${"b"}" <nix/fetchurl.nix> ./x ]',
     '[ builtins.add (builtins.add 1) ]', '{ a.b = 1; inherit ({ x = 1; }) x; }', 'let y = 2; in { inherit y; }',
     '({ a ? 1 + 1, b ? a }: [ a b ]) { }', '(x: [ x ]) (1 + 1)', 'builtins.mapAttrs (n: v: v) { a = 1; }', '{ a = 1; } // { b = 2 + 3; }',
+    // replaceStrings: first pattern in list order wins, regex metacharacters are plain, empty patterns, context of used replacements
+    'builtins.replaceStrings [ "a" "ab" "." ] [ "X" "Y" "D" ] "abab.a.b"', 'builtins.replaceStrings [ "ab" "a" ] [ "Y" "X" ] "abab.a$b"',
+    'builtins.replaceStrings [ "$" "\\" "(" "[" "^" "|" ] [ "1" "2" "3" "4" "5" "6" ] "$\\([^x|"', 'builtins.replaceStrings [ "" "a" ] [ "-" "X" ] "abc"',
+    'builtins.getContext (builtins.replaceStrings [ "a" "x" ] [ "${builtins.toFile "f" "x"}" "${builtins.toFile "g" "y"}" ] "abc")',
   ];
   // each generated expression forced at its top only, as the printer forces the whole value
   const next = generator(20261125);
@@ -188,7 +192,7 @@ test('differential: printed without --strict, unevaluated parts are the same', (
 test('differential: error cases fail in both', (t) => {
   if (!nixAvailable()) return t.skip('nix-instantiate is not installed');
   const ev = new Evaluator();
-  const cases = ['1 + "a"', '{ a = 1; }.b', 'let x = x; in x', 'assert false; 1', 'throw "x"', 'builtins.head [ ]', '(x: x) 1 2', 'builtins.elemAt [ 1 ] 3', '"${{ }}"', '{ a }: a'];
+  const cases = ['1 + "a"', '{ a = 1; }.b', 'let x = x; in x', 'assert false; 1', 'throw "x"', 'builtins.head [ ]', '(x: x) 1 2', 'builtins.elemAt [ 1 ] 3', '"${{ }}"', '{ a }: a', 'builtins.replaceStrings [ "x" ] [ (throw "no") ] "abc"'];
   for (const c of cases) {
     const a = nixEval(c);
     const b = oursEval(ev, c);

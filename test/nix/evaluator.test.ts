@@ -95,7 +95,8 @@ test('strings, interpolation, toString, string context', () => {
   assert.equal(run('builtins.toString [ 1 "a" null true 2.5 ]'), '"1 a  1 2.500000"');
   assert.equal(run('builtins.stringLength "é"'), '2');
   assert.equal(run('builtins.substring 1 3 "abcdef"'), '"bcd"');
-  assert.equal(run('builtins.replaceStrings [ "a" "b" ] [ "b" (throw "unused") ] "aaa"'), '"bbb"');
+  // Nix 2.8 forces every replacement before replacing (later Nix is lazier here)
+  assert.match(err('builtins.replaceStrings [ "a" "b" ] [ "b" (throw "unused") ] "aaa"'), /^error: unused/);
   assert.equal(run('builtins.hasContext "${builtins.toFile "x" "y"}"'), 'true');
   assert.equal(run('{ __toString = s: "S"; } + "x"'), '"Sx"');
 });
