@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import type * as Crypto from 'crypto';
 import { posFile } from './ast';
-import { NixError } from './errors';
+import { NixError, sysErrorText } from './errors';
 import {
   EvalContext,
   arith,
@@ -283,8 +283,8 @@ export function readFileType(p: string): string {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(p);
-  } catch {
-    throw new NixError(`getting status of '${p}': No such file or directory`);
+  } catch (e) {
+    throw new NixError(`getting status of '${p}': ${sysErrorText(e)}`);
   }
   if (st.isFile()) return 'regular';
   if (st.isDirectory()) return 'directory';
@@ -658,7 +658,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     const len = forceInt(ln);
     const ctx = new Set<string>();
     const x = coerceToString(ev, s, ctx, { copyToStore: true });
-    if (start < 0) throw new NixError('negative start position in substring');
+    if (start < 0) throw new NixError("negative start position in 'substring'");
     const a = Number(start);
     const r = len < 0 ? x.slice(a) : x.substr(a, Number(len));
     return mkStr(r, ctx);
@@ -934,7 +934,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     try {
       ents = fs.readdirSync(path, { withFileTypes: true });
     } catch (e) {
-      throw new NixError(`opening directory '${path}': ${(e as Error).message}`);
+      throw new NixError(`opening directory '${path}': ${sysErrorText(e)}`);
     }
     const m = new Map<string, Value>();
     for (const d of ents) {
@@ -1067,9 +1067,9 @@ export function readFileBytes(path: string): Buffer {
   try {
     return fs.readFileSync(toUtf8(path));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const msg = code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : (e as Error).message;
-    throw new NixError(`opening file '${path}': ${msg}`);
+    // a directory opens fine; reading it fails (Nix's words for both steps)
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new NixError('reading from file: Is a directory');
+    throw new NixError(`opening file '${path}': ${sysErrorText(e)}`);
   }
 }
 

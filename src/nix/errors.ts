@@ -117,3 +117,24 @@ export function bestMatches(query: string, candidates: Iterable<string>): string
   scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
   return scored.slice(0, 5).map((x) => x[1]);
 }
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+  EMFILE: 'Too many open files',
+  EIO: 'Input/output error',
+};
+
+/** A failed system call's reason as strerror words it (Nix's "...: No such file or directory"). */
+export function sysErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && ERRNO_TEXT[code]) return ERRNO_TEXT[code];
+  // Node's "ECODE: reason, syscall 'path'" -> "Reason"
+  const m = /^[A-Z]+: ([^,]+)/.exec(String((e as Error)?.message ?? e));
+  return m ? m[1].charAt(0).toUpperCase() + m[1].slice(1) : String((e as Error)?.message ?? e);
+}

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import type { Node, Source } from './ast';
 import { Compiler, Scope } from './compile';
-import { NixError } from './errors';
+import { NixError, sysErrorText } from './errors';
 import { canonPath, parse } from './parser';
 import { AstCache } from './ast-cache';
 import { forceDeep, printValue } from './printer';
@@ -227,9 +227,7 @@ export class Evaluator implements EvalContext {
     try {
       st = fs.statSync(toUtf8(p));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : (e as Error).message;
-      throw new NixError(`getting status of '${p}': ${why}`);
+      throw new NixError(`getting status of '${p}': ${sysErrorText(e)}`);
     }
     return st.isDirectory() ? p + '/default.nix' : p;
   }

@@ -168,6 +168,19 @@ test('import is cached per path; scopedImport; readFile/readDir', (t) => {
   const v = e2.evalString(`[ (import ./a.nix).x (import ./a.nix).x (scopedImport { z = 5; } ./s.nix).y (builtins.readFile ./f.txt) (builtins.readDir ./.) ]`, dir);
   assert.equal(e2.printValue(v, { strict: true }), '[ 1 1 5 "hello" { "a.nix" = "regular"; "f.txt" = "regular"; "s.nix" = "regular"; } ]');
   assert.deepEqual(lines, ['trace: loaded']);
+  // failed system calls read as Nix words them (strerror), not as Node does
+  const msg = (expr: string): string => {
+    try {
+      e2.printValue(e2.evalString(expr, dir), { strict: true });
+    } catch (e) {
+      return (e as Error).message.split('\n')[0];
+    }
+    return 'no error';
+  };
+  assert.equal(msg('builtins.readDir ./nope'), `error: opening directory '${dir}/nope': No such file or directory`);
+  assert.equal(msg('builtins.readDir ./f.txt'), `error: opening directory '${dir}/f.txt': Not a directory`);
+  assert.equal(msg('builtins.readFile ./.'), 'error: reading from file: Is a directory');
+  assert.equal(msg('import ./nope.nix'), `error: getting status of '${dir}/nope.nix': No such file or directory`);
 });
 
 test('public API: fromJS/toJS, primops via extraGlobals, lazy attrs, string context', () => {
