@@ -435,6 +435,6 @@ export function splitAttrPath(p: string): string[] | null {
     } else cur += c;
   }
   if (quoted) return null;
-  parts.push(cur);
+  if (cur !== '') parts.push(cur); // as Nix: a trailing dot adds no component ("a." is "a")
   return parts;
 }

@@ -34,6 +34,8 @@ test('eval FILE with -A, --arg, --argstr and autoargs', (t) => {
   assert.equal(run([f, '--arg', 'y', '1', '-A', 'list.1']).stdout, '20\n');
   // quoted components stay whole, as in nix-instantiate
   assert.equal(run(['-E', '{ hosts."example.com".port = 80; }', '-A', 'hosts."example.com".port']).stdout, '80\n');
+  assert.equal(run(['-E', '{ a.b = 1; }', '-A', 'a.']).stdout, '{ b = 1; }\n'); // a trailing dot adds nothing, as in Nix
+  assert.match(run(['-E', '{ a.b = 1; }', '-A', 'a..b']).stderr, /empty attribute name in selection path 'a\.\.b'/);
   const unclosed = run(['-E', '{ a = 1; }', '-A', 'a"']);
   assert.equal(unclosed.code, 1);
   assert.match(unclosed.stderr, /missing closing quote in selection path 'a"'/);
