@@ -82,3 +82,42 @@ test('errors inside lazily compiled bodies keep their positions', () => {
     assert.match(msgs[0], /thrower\.nix:3:/);
   });
 });
+
+test('large function bodies are decoded from the cache on first call, with the same results and positions', () => {
+  withDirs((src, cache) => {
+    const f = path.join(src, 'big.nix');
+    // bodies of well over the lazy threshold, nested, with a bigint, a rec set and positions
+    const body = (n: number, x = 'x') => `let ${Array.from({ length: n }, (_, i) => `v${i} = ${x} + ${i};`).join(' ')} in [ ${Array.from({ length: n }, (_, i) => `v${i}`).join(' ')} ]`;
+    fs.writeFileSync(
+      f,
+      `rec {\n  used = x: ${body(12)};\n  nested = a: b: { inner = c: ${body(10, 'c')}; big = 9223372036854775807; };\n` +
+        `  pos = y: builtins.unsafeGetAttrPos "here" { filler = [ ${'1 '.repeat(30)}]; here = y; };\n` +
+        `  fails = z: ${body(8, '1')} ++ [ z.nope ];\n  unused = w: ${body(15, 'w')};\n}\n`,
+    );
+    const expr = `let m = import ${f}; in [ (m.used 1) ((m.nested 1 2).inner 3) (m.nested 1 2).big (m.pos 0).line (m.pos 0).column ]`;
+    const results: string[] = [];
+    const errors: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ev = new Evaluator({ astCacheDir: cache, astCacheUnder: src });
+      results.push(ev.printValue(ev.evalString(expr, src), { strict: true }));
+      try {
+        ev.printValue(ev.evalString(`(import ${f}).fails {}`, src), { strict: true });
+        assert.fail('expected an error');
+      } catch (e) {
+        assert.ok(e instanceof NixError);
+        errors.push(e.message);
+      }
+    }
+    assert.ok(fs.readdirSync(cache).length >= 1, 'cache entry written');
+    // the entry holds the large bodies as parts of their own, after the main part
+    const entry = fs.readFileSync(path.join(cache, fs.readdirSync(cache)[0]));
+    const mainLen = entry.readUInt32LE(20);
+    assert.ok(entry.length > 24 + mainLen, 'bodies stored apart from the main part');
+    assert.match(entry.toString('latin1', 24, 24 + mainLen), /"k":"lazy"/);
+    assert.equal(results[1], results[0]);
+    assert.match(results[0], /^\[ \[ 1 2 3 .* 12 \] \[ 3 4 .* 12 \] 9223372036854775807 4 \d+ \]$/);
+    assert.equal(errors[1], errors[0]);
+    assert.match(errors[0], /attribute 'nope' missing/);
+    assert.match(errors[0], /big\.nix:5:/);
+  });
+});
