@@ -94,6 +94,18 @@ function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
   throw new NixError(`undefined variable '${name}'`, pos);
 }
 
+/** Code reading the slot `idx` of the frame `level` frames up (the usual depths unrolled). */
+function slotCode(level: number, idx: number): Code {
+  if (level === 0) return (env) => env[idx];
+  if (level === 1) return (env) => (env[0] as Env)[idx];
+  if (level === 2) return (env) => ((env[0] as Env)[0] as Env)[idx];
+  return (env) => {
+    let e = env;
+    for (let l = level; l > 0; l--) e = e[0] as Env;
+    return e[idx];
+  };
+}
+
 export class Compiler {
   constructor(private ev: EvalContext, public readonly root: Scope, private readonly thunksAsNix = false) {}
 
@@ -136,58 +148,15 @@ export class Compiler {
 
   // ---------------------------------------------------------------- lazy
 
-  /** Code producing a value that may be a thunk. recInit: evaluated while a frame is being filled. */
-  lazy(node: Node, scope: Scope, recInit = false): Code {
-    if (this.thunksAsNix) return this.lazyAsNix(node, scope, recInit);
-    switch (node.k) {
-      case 'int':
-      case 'float':
-      case 'str':
-      case 'path': {
-        const v = this.literal(node);
-        return () => v;
-      }
-      case 'var': {
-        const r = resolve(scope, node.name);
-        if (r && r.k === 'static' && !(recInit && r.level === 0)) {
-          const { level, idx } = r;
-          if (level === 0) return (env) => env[idx];
-          if (level === 1) return (env) => (env[0] as Env)[idx];
-          if (level === 2) return (env) => ((env[0] as Env)[0] as Env)[idx];
-          return (env) => {
-            let e = env;
-            for (let l = level; l > 0; l--) e = e[0] as Env;
-            return e[idx];
-          };
-        }
-        break;
-      }
-      case 'lambda':
-        return this.c(node, scope);
-      case 'list':
-      case 'attrs':
-        if (!recInit && !(node.k === 'attrs' && node.dyn.length)) return this.c(node, scope);
-        break;
-    }
-    const code = this.c(node, scope);
-    const cheap = !this.noCheap && (node.k === 'bin' || node.k === 'not') ? this.cheap(node, scope) : null;
-    if (cheap !== null) {
-      // optimistic: when the operands are already values the result is computed now
-      // (it cannot fail or diverge), else it is delayed as usual
-      return (env) => {
-        const v = cheap(env);
-        return v !== MISS ? v : new Thunk(code, env);
-      };
-    }
-    return (env) => new Thunk(code, env);
-  }
-
   /**
-   * lazy() making thunks where Nix 2.8's maybeThunk does: a literal is a value, a variable is
-   * whatever its slot holds (a slot of a frame still being filled, or a `with` variable, gives a
-   * thunk), anything else is a thunk.
+   * Code producing a value that may be a thunk. recInit: evaluated while a frame is being filled.
+   * Cheap values (functions, lists, sets, integer arithmetic on values) are built at once,
+   * except with thunksAsNix, which makes a thunk wherever Nix 2.8's maybeThunk does: a literal
+   * is a value, a variable is whatever its slot holds (a slot of a frame still being filled, or
+   * a `with` variable, gives a thunk), anything else is a thunk.
    */
-  private lazyAsNix(node: Node, scope: Scope, recInit: boolean): Code {
+  lazy(node: Node, scope: Scope, recInit = false): Code {
+    const asNix = this.thunksAsNix;
     switch (node.k) {
       case 'int':
       case 'float':
@@ -199,21 +168,33 @@ export class Compiler {
       case 'var': {
         const r = resolve(scope, node.name);
         if (r && r.k === 'static') {
-          const { level, idx } = r;
-          if (level === 0 && recInit) {
+          if (!(recInit && r.level === 0)) return slotCode(r.level, r.idx);
+          if (asNix) {
             const code = this.c(node, scope);
+            const idx = r.idx;
             return (env) => env[idx] ?? new Thunk(code, env);
           }
-          return (env) => {
-            let e = env;
-            for (let l = level; l > 0; l--) e = e[0] as Env;
-            return e[idx];
-          };
         }
         break;
       }
+      case 'lambda':
+        if (!asNix) return this.c(node, scope);
+        break;
+      case 'list':
+      case 'attrs':
+        if (!asNix && !recInit && !(node.k === 'attrs' && node.dyn.length)) return this.c(node, scope);
+        break;
     }
     const code = this.c(node, scope);
+    const cheap = !this.noCheap && !asNix && (node.k === 'bin' || node.k === 'not') ? this.cheap(node, scope) : null;
+    if (cheap !== null) {
+      // optimistic: when the operands are already values the result is computed now
+      // (it cannot fail or diverge), else it is delayed as usual
+      return (env) => {
+        const v = cheap(env);
+        return v !== MISS ? v : new Thunk(code, env);
+      };
+    }
     return (env) => new Thunk(code, env);
   }
 
