@@ -635,7 +635,8 @@ export class Compiler {
     const inner = new Scope(scope, names);
     const codes: Code[] = [];
     const saveNoCheap = this.noCheap;
-    if (node.binds.has('__overrides')) this.noCheap = true;
+    const hasOverrides = node.binds.has('__overrides');
+    if (hasOverrides) this.noCheap = true;
     try {
       for (const k of order) {
         const b = node.binds.get(k)!;
@@ -643,6 +644,10 @@ export class Compiler {
         if (b.inherited) {
           const outer = this.lazy(b.value, scope);
           codes.push((env) => outer(env[0] as Env));
+        } else if (this.thunksAsNix && hasOverrides) {
+          // Nix 2.8 makes every binding of a set with __overrides a thunk, literals too
+          const code = this.c(b.value, inner);
+          codes.push((env) => new Thunk(code, env));
         } else codes.push(this.lazy(b.value, inner, true));
       }
       for (const e of node.inheritFrom) codes.push(this.lazy(e, inner, true));

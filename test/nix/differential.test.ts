@@ -169,6 +169,8 @@ test('differential: printed without --strict, unevaluated parts are the same', (
     '{ a = [ 1 ]; b = ./.; c = builtins.add; }', 'with { x = 1; }; [ x ]', '[ (-1) 1.5 "a${"b"}" <nix/fetchurl.nix> ./x ]',
     '[ builtins.add (builtins.add 1) ]', '{ a.b = 1; inherit ({ x = 1; }) x; }', 'let y = 2; in { inherit y; }',
     '({ a ? 1 + 1, b ? a }: [ a b ]) { }', '(x: [ x ]) (1 + 1)', 'builtins.mapAttrs (n: v: v) { a = 1; }', '{ a = 1; } // { b = 2 + 3; }',
+    // legacy __overrides: Nix makes every binding of such a set a thunk (not those of sets inside it)
+    'rec { a = 1; b = a; c = 3; d = [ 1 ]; __overrides = { a = 2; }; }', '(rec { a = rec { x = 1; z = [ 1 ]; }; b = 2; __overrides = { }; }).a',
     // replaceStrings: first pattern in list order wins, regex metacharacters are plain, empty patterns, context of used replacements
     'builtins.replaceStrings [ "a" "ab" "." ] [ "X" "Y" "D" ] "abab.a.b"', 'builtins.replaceStrings [ "ab" "a" ] [ "Y" "X" ] "abab.a$b"',
     'builtins.replaceStrings [ "$" "\\" "(" "[" "^" "|" ] [ "1" "2" "3" "4" "5" "6" ] "$\\([^x|"', 'builtins.replaceStrings [ "" "a" ] [ "-" "X" ] "abc"',
