@@ -1,8 +1,9 @@
 // On-disk cache of parsed files: the AST of a .nix file as JSON (format below), keyed by the
-// file's path and validated against a hash of its contents, the parser build, $HOME (home-path literals are resolved at parse time)
-// and the names of the root scope. An entry is only written after the file compiled without
-// error in that root scope (every variable resolved), so a cached AST is also "checked":
-// the compiler may then compile function bodies on first call only.
+// file's path and validated against a hash of its contents, the parser and compiler builds,
+// $HOME (home-path literals are resolved at parse time) and the names of the root scope. An
+// entry is only written after the file compiled without error in that root scope (every
+// variable resolved), so a cached AST is also "checked": the compiler may then compile
+// function bodies on first call only.
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import type { Node, Source } from './ast';
@@ -21,7 +22,10 @@ function stamp(): string {
   if (parserStamp === null) {
     let m = '';
     try {
-      m = crypto.createHash('sha1').update(fs.readFileSync(require.resolve('./parser'))).digest('hex');
+      // the parser makes the trees; the compiler names their functions (see nameLambda)
+      const h = crypto.createHash('sha1');
+      for (const mod of ['./parser', './compile']) h.update(fs.readFileSync(require.resolve(mod)));
+      m = h.digest('hex');
     } catch {
       /* no stamp: still keyed by contents */
     }

@@ -94,6 +94,14 @@ function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
   throw new NixError(`undefined variable '${name}'`, pos);
 }
 
+/** A function bound to a name takes it, and so do the functions it returns (`f = a: b: ...`), as in Nix. */
+function nameLambda(node: Node, name: string): void {
+  while (node.k === 'lambda') {
+    node.name ??= name;
+    node = node.body;
+  }
+}
+
 /** Code reading the slot `idx` of the frame `level` frames up (the usual depths unrolled). */
 function slotCode(level: number, idx: number): Code {
   if (level === 0) return (env) => env[idx];
@@ -583,7 +591,7 @@ export class Compiler {
     const codes: Code[] = [];
     for (const [k, b] of node.binds) {
       names.push(k);
-      if (b.value.k === 'lambda') b.value.name ??= k;
+      nameLambda(b.value, k);
       codes.push(this.lazy(b.value, inner));
     }
     const n = names.length;
@@ -640,7 +648,7 @@ export class Compiler {
     try {
       for (const k of order) {
         const b = node.binds.get(k)!;
-        if (b.value.k === 'lambda') b.value.name ??= k;
+        nameLambda(b.value, k);
         if (b.inherited) {
           const outer = this.lazy(b.value, scope);
           codes.push((env) => outer(env[0] as Env));
@@ -720,16 +728,32 @@ export class Compiler {
     const ev = this.ev;
     const pos = node.pos;
     let info: LambdaInfo;
+    // with --show-trace, as Nix: an error in the body gets the frame "while evaluating 'f'"
+    // at the function (one in matching the arguments does not)
+    const traced = (code: Code | null): Code | null => {
+      if (code === null || !ev.showTrace) return code;
+      return (env) => {
+        try {
+          return code(env);
+        } catch (err) {
+          if (err instanceof NixError) {
+            err.addTrace(`while evaluating ${info.fnName ? `'${info.fnName}'` : 'anonymous lambda'}`, pos);
+            err.leftBodyOf = info;
+          }
+          throw err;
+        }
+      };
+    };
     if (node.formals === null) {
       const inner = new Scope(scope, new Map([[node.arg!, 0]]));
-      let body: Code | null = this.bodyCode(node.body, inner);
+      let body: Code | null = traced(this.bodyCode(node.body, inner));
       const bodyNode = node.body;
       info = {
         name: node.arg,
         formals: null,
         ellipsis: false,
         pos,
-        call: (lenv, arg) => (body ??= this.compileLate(bodyNode, inner))([lenv, arg]),
+        call: (lenv, arg) => (body ??= traced(this.compileLate(bodyNode, inner))!)([lenv, arg]),
       };
     } else {
       const formals = node.formals;
@@ -739,7 +763,7 @@ export class Compiler {
       if (node.arg !== null) names.set(node.arg, nf);
       const inner = new Scope(scope, names);
       const defs: (Code | null)[] = formals.map((f) => (f.def ? this.lazy(f.def, inner, true) : null));
-      let body: Code | null = this.bodyCode(node.body, inner);
+      let body: Code | null = traced(this.bodyCode(node.body, inner));
       const bodyNode = node.body;
       const fnames = formals.map((f) => f.name);
       const fset = new Set(fnames);
@@ -753,7 +777,8 @@ export class Compiler {
         pos,
         call: (lenv, arg, _ev, lam) => {
           const a = arg instanceof Thunk ? forceThunk(arg) : arg;
-          if (!(a instanceof NixAttrs)) throw typeError('a set', a, pos);
+          // at the call site (which adds its position), as in Nix
+          if (!(a instanceof NixAttrs)) throw typeError('a set', a, null);
           const e2: Env = new Array(size + 1);
           e2[0] = lenv;
           let used = 0;
@@ -775,7 +800,7 @@ export class Compiler {
               if (!fset.has(k)) throw new NixError(`${fnDesc(lam)} called with unexpected argument '${k}'`, pos).withSuggestions(k, fnames);
           }
           if (hasAt) e2[nf + 1] = arg;
-          return (body ??= this.compileLate(bodyNode, inner))(e2);
+          return (body ??= traced(this.compileLate(bodyNode, inner))!)(e2);
         },
       };
     }
@@ -824,10 +849,16 @@ export class Compiler {
     const fn = this.c(fnNode, scope);
     const args = argNodes.map((a) => this.lazy(a, scope));
     const n = args.length;
-    const wrap = (e: unknown): unknown => {
+    // f: the function called, when it is known here (a lambda's call site is a trace frame, as
+    // in Nix; a builtin names itself in callPrimop)
+    const wrap = (e: unknown, f?: Value): unknown => {
       if (e instanceof NixError) {
         if (!e.pos) e.withPos(pos);
-        if (ev.showTrace) e.addTrace('while calling a function', pos);
+        // ... when the error came out of its body (not from matching its arguments)
+        if (ev.showTrace && f instanceof Lambda && e.leftBodyOf === f.info) {
+          e.addTrace('from call site', pos);
+          e.leftBodyOf = undefined;
+        }
       }
       return e;
     };
@@ -865,7 +896,7 @@ export class Compiler {
           const r = callValue(ev, f, a0(env), pos);
           return r instanceof Thunk ? forceThunk(r) : r;
         } catch (e) {
-          throw wrap(e);
+          throw wrap(e, f);
         }
       };
     }
@@ -885,7 +916,7 @@ export class Compiler {
         }
         return f;
       } catch (e) {
-        throw wrap(e);
+        throw wrap(e, f); // f: the function being called when it failed
       }
     };
   }

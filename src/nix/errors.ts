@@ -15,6 +15,8 @@ export class NixError extends Error {
   rawMessage: string;
   pos: Pos | null;
   trace: TraceFrame[] = [];
+  /** With --show-trace: the function whose body this error last left (its call site adds a frame). */
+  leftBodyOf: object | undefined = undefined;
   showTrace = false;
   constructor(msg: string, pos: Pos | null = null, kind: ErrorKind = 'eval') {
     super(msg);

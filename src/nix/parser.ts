@@ -567,6 +567,8 @@ class Parser {
   }
 
   private parseApp(): Node {
+    // a call's position is where its text starts, a parenthesis included, as in Nix
+    const start = this.peek().start;
     const fn = this.parseSelect();
     let args: Node[] | null = null;
     for (;;) {
@@ -581,10 +583,11 @@ class Parser {
       } else break;
     }
     if (args === null) return fn;
-    return { k: 'call', fn, args, pos: fn.pos };
+    return { k: 'call', fn, args, pos: this.posAt(start) };
   }
 
   private parseSelect(): Node {
+    const start = this.peek().start;
     const e = this.parseSimple();
     if (this.peek().t !== '.') return e;
     const dot = this.next();
@@ -595,7 +598,7 @@ class Parser {
       def = this.parseSelect();
     }
     void dot;
-    return { k: 'select', e, path, def, pos: e.pos };
+    return { k: 'select', e, path, def, pos: this.posAt(start) };
   }
 
   private parseAttrPath(): AttrKey[] {

@@ -201,3 +201,34 @@ test('differential: error cases fail in both', (t) => {
     assert.equal(b.ok, a.ok, `${c}: nix ok=${a.ok}, ours ok=${b.ok}`);
   }
 });
+
+// stderr too, for the errors whose text we match exactly: positions, "Did you mean", the frames
+// of --show-trace around function calls, automatic arguments (not for those where we add a
+// position Nix 2.8 leaves out, such as `throw`: see the README)
+test('differential: these errors read exactly as nix-instantiate prints them', (t) => {
+  if (!nixAvailable()) return t.skip('nix-instantiate is not installed');
+  const bin = require('path').resolve(__dirname, '..', '..', '..', 'bin', 'nixos-container') as string;
+  const cases: string[][] = [
+    ['--strict', '-E', '{ abc = 1; abd = 2; }.ab'],
+    ['--strict', '-E', '(x: x.a) { }'],
+    ['--strict', '--show-trace', '-E', '(x: x.a) { }'],
+    ['--strict', '--show-trace', '-E', 'let g = y: y.z; f = x: g x; in f { }'],
+    ['--strict', '--show-trace', '-E', 'let f = x: y: y.q; in f 1 { }'],
+    ['--strict', '--show-trace', '-E', 'let f = { y }: y; in f 1'],
+    ['--strict', '-E', '(x: x) 1 2'],
+    ['-E', '{ y }: y', '-A', 'x'],
+    ['-E', '{ a = 1; }', '-A', 'b'],
+    ['--strict', '-E', '{ a = { b = 1; }; }', '-A', 'a.c'],
+  ];
+  const mismatches: string[] = [];
+  for (const args of cases) {
+    const a = spawnSync('nix-instantiate', ['--eval', ...args], { cwd: '/tmp', encoding: 'utf8', env: { ...process.env, NIX_REMOTE: '' } });
+    const b = spawnSync(process.execPath, [bin, 'eval', ...args], { cwd: '/tmp', encoding: 'utf8' });
+    if (a.status !== b.status || a.stderr !== b.stderr || a.stdout !== b.stdout) {
+      mismatches.push(`${args.join(' ')}\n  nix:  ${JSON.stringify(a.stderr)}\n  ours: ${JSON.stringify(b.stderr)}`);
+    }
+  }
+  console.log(`error texts: ${cases.length - mismatches.length}/${cases.length} identical to nix-instantiate's`);
+  for (const m of mismatches) console.log('MISMATCH ' + m);
+  assert.equal(mismatches.length, 0);
+});
