@@ -321,6 +321,8 @@ function runEval(flags: Flags, io: EvalIO, inWorker: boolean): number | 'overflo
     const conv = ev.convertError(e);
     if (conv instanceof NixError) {
       io.err(Buffer.from(conv.message + '\n', 'utf8').toString('latin1'));
+      // as nix-instantiate: frames were recorded that --show-trace would have shown
+      if (!flags.showTrace && conv.trace.length > 0) io.err("(use '--show-trace' to show detailed location information)\n");
       return 1;
     }
     throw e;

@@ -367,7 +367,7 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
     return force(b);
   });
   def('deepSeq', 2, ([a, b]) => {
-    forceDeep(a);
+    forceDeep(a, true);
     return force(b);
   });
 
@@ -1059,7 +1059,11 @@ function regexError(e: unknown, pat: string): Error {
 /** An attribute a builtin requires of its argument (Nix: "attribute 'x' missing for call to 'f'"). */
 function attrForCall(a: NixAttrs, name: string, fn: string): Value {
   const v = a.get(name);
-  if (v === undefined) throw new NixError(`attribute '${name}' missing for call to '${fn}'`);
+  if (v === undefined) {
+    const e = new NixError(`attribute '${name}' missing for call to '${fn}'`);
+    e.invoking = fn; // callPrimop adds Nix's frame "while invoking 'fn'" at the call
+    throw e;
+  }
   return v;
 }
 

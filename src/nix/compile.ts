@@ -82,6 +82,18 @@ function forceAt(v: Value, pos: Pos): Value {
   return v;
 }
 
+/**
+ * As Nix's selection: an error from evaluating (under) an attribute it found gets the frame
+ * "while evaluating the attribute 'a.b'" at that attribute, when the attribute has a position.
+ */
+function attrFrame(err: unknown, a: NixAttrs, name: string, text: string): unknown {
+  if (err instanceof NixError) {
+    const p = a.getPos(name);
+    if (p) err.addTrace(`while evaluating the attribute '${text}'`, p);
+  }
+  return err;
+}
+
 function lookupWith(env: Env, levels: number[], name: string, pos: Pos): Value {
   for (let i = 0; i < levels.length; i++) {
     let e = env;
@@ -481,7 +493,14 @@ export class Compiler {
         const a = e(env);
         if (a instanceof NixAttrs) {
           const v = a.get(name);
-          if (v !== undefined) return v instanceof Thunk ? forceAt(v, pos) : v;
+          if (v !== undefined) {
+            if (!(v instanceof Thunk)) return v;
+            try {
+              return forceAt(v, pos);
+            } catch (err) {
+              throw attrFrame(err, a, name, name);
+            }
+          }
           if (def) return def(env);
           throw missingAttr(name, a, pos);
         }
@@ -491,22 +510,40 @@ export class Compiler {
     }
     const keys = path.map((k) => this.cKey(k, scope));
     const n = keys.length;
+    // the path as Nix shows it in a trace frame (dynamic parts evaluated if they can be)
+    const pathText = (env: Env): string =>
+      path.map((k, i) => {
+        if (k.k === 'static') return k.name;
+        try {
+          return String(keys[i](env));
+        } catch {
+          return '"${...}"';
+        }
+      }).join('.');
     return (env) => {
       let a = e(env);
-      for (let i = 0; i < n; i++) {
-        const name = keys[i](env);
-        if (!(a instanceof NixAttrs)) {
-          if (def) return def(env);
-          throw typeError('a set', a, pos);
+      let found: NixAttrs | null = null;
+      let foundName = '';
+      try {
+        for (let i = 0; i < n; i++) {
+          const name = keys[i](env);
+          if (!(a instanceof NixAttrs)) {
+            if (def) return def(env);
+            throw typeError('a set', a, pos);
+          }
+          const v = a.get(name);
+          if (v === undefined) {
+            if (def) return def(env);
+            throw missingAttr(String(name), a, pos);
+          }
+          found = a;
+          foundName = name;
+          a = v instanceof Thunk ? forceAt(v, pos) : v;
         }
-        const v = a.get(name);
-        if (v === undefined) {
-          if (def) return def(env);
-          throw missingAttr(String(name), a, pos);
-        }
-        a = v instanceof Thunk ? forceAt(v, pos) : v;
+        return a;
+      } catch (err) {
+        throw found === null ? err : attrFrame(err, found, foundName, pathText(env));
       }
-      return a;
     };
   }
 
@@ -991,7 +1028,7 @@ export class Compiler {
             const r = x + y;
             if (Number.isSafeInteger(r)) return r;
           } else if (typeof x === 'string' && typeof y === 'string') return x + y;
-          return plus(ev, x, y, pos);
+          return plus(ev, x, y, pos, aNode.pos, bNode.pos);
         };
       case '-':
         return (env) => {
@@ -1097,35 +1134,29 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   return r;
 }
 
-export function plus(ev: EvalContext, x: Value, y: Value, pos: Pos): Value {
+/**
+ * `x + y` as Nix 2.8 evaluates it: numbers add (an operand that is not a number is an error at
+ * that operand); a path first makes a path; anything else concatenates the operands as strings
+ * (each coerced without coerceMore, copying paths to the store only when x is a string), an
+ * error again at the operand that cannot be coerced.
+ */
+export function plus(ev: EvalContext, x: Value, y: Value, pos: Pos, posA: Pos = pos, posB: Pos = pos): Value {
+  const isNum = (v: Value) => typeof v === 'number' || typeof v === 'bigint' || v instanceof NixFloat;
+  if (isNum(x)) {
+    if (!isNum(y)) throw new NixError(`cannot add ${showType(y)} to ${x instanceof NixFloat ? 'a float' : 'an integer'}`, posB);
+    return arith('+', x, y, pos);
+  }
   if (x instanceof NixPath) {
     // path + string/path -> path (no store copy)
     if (y instanceof NixString && y.ctx.length) throw new NixError('a string that refers to a store path cannot be appended to a path', pos);
-    const s = coerceToString(ev, y, null, { copyToStore: false }, pos);
+    const s = coerceToString(ev, y, null, { copyToStore: false }, posB);
     return new NixPath(canonPath(x.p + s));
   }
-  if (typeof x === 'string' || x instanceof NixString) {
-    const ctx = new Set<string>();
-    const s1 = typeof x === 'string' ? x : (x.ctx.forEach((c) => ctx.add(c)), x.s);
-    const s2 = coerceToString(ev, y, ctx, { copyToStore: true }, pos);
-    return mkStr(s1 + s2, ctx);
-  }
-  if (x instanceof NixAttrs && (x.has('__toString') || x.has('outPath'))) {
-    const ctx = new Set<string>();
-    const s1 = coerceToString(ev, x, ctx, { copyToStore: true }, pos);
-    const s2 = coerceToString(ev, y, ctx, { copyToStore: true }, pos);
-    return mkStr(s1 + s2, ctx);
-  }
-  if (
-    (typeof x === 'number' || typeof x === 'bigint' || x instanceof NixFloat) &&
-    !(typeof y === 'number' || typeof y === 'bigint' || y instanceof NixFloat)
-  ) {
-    throw new NixError(`cannot add ${showType(y)} to an integer`, pos);
-  }
-  if (!(typeof x === 'number' || typeof x === 'bigint' || x instanceof NixFloat)) {
-    throw new NixError(`cannot add ${showType(y)} to ${showType(x)}`, pos);
-  }
-  return arith('+', x, y, pos);
+  const ctx = new Set<string>();
+  const isStr = typeof x === 'string' || x instanceof NixString;
+  const s1 = coerceToString(ev, x, ctx, { copyToStore: isStr }, posA);
+  const s2 = coerceToString(ev, y, ctx, { copyToStore: isStr }, posB);
+  return mkStr(s1 + s2, ctx);
 }
 
 /** Short rendering of an expression (for assertion messages). */

@@ -101,7 +101,7 @@ export function derivationStrict(ev: EvalContext, attrs: NixAttrs): Value {
       }
       if (!structured) env.set(key, s);
     } catch (e) {
-      if (e instanceof NixError && ev.showTrace) e.addTrace(`while evaluating the attribute '${key}' of the derivation '${drvName}'`, attrs.getPos(key) ?? null);
+      if (e instanceof NixError) e.addTrace(`while evaluating the attribute '${key}' of the derivation '${drvName}'`, attrs.getPos(key) ?? null);
       throw e;
     }
   }

@@ -15,6 +15,8 @@ export class NixError extends Error {
   rawMessage: string;
   pos: Pos | null;
   trace: TraceFrame[] = [];
+  /** The builtin that found an attribute missing (its call adds the frame "while invoking"). */
+  invoking: string | undefined = undefined;
   /** With --show-trace: the function whose body this error last left (its call site adds a frame). */
   leftBodyOf: object | undefined = undefined;
   showTrace = false;

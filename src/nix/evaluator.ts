@@ -460,7 +460,7 @@ export class Evaluator implements EvalContext {
 
   printValueBytes(v: Value, opts: { strict?: boolean } = {}): string {
     return this.guard(() => {
-      if (opts.strict) forceDeep(v);
+      if (opts.strict) forceDeep(v, true);
       return printValue(force(v), !!opts.strict);
     });
   }

@@ -106,11 +106,23 @@ export function printValue(v: Value, strict: boolean): string {
 }
 
 /** Deeply force a value (for --strict, deepSeq). Iterative to survive deep structures. */
-export function forceDeep(v: Value): void {
+/**
+ * Forces v and everything in it. frames: an error inside a set gets Nix's frames "while
+ * evaluating the attribute 'x'", one per set on the way (as its forceValueDeep: printing with
+ * --strict, builtins.deepSeq).
+ */
+export function forceDeep(v: Value, frames = false): void {
   const stack: Value[] = [v];
   const seen = new Set<object>();
   while (stack.length) {
-    const x = force(stack.pop()!);
+    const item = stack.pop()!;
+    let x: Value;
+    try {
+      x = force(item);
+    } catch (e) {
+      if (frames && e instanceof NixError) addAttrFrames(e, v, item);
+      throw e;
+    }
     if (Array.isArray(x)) {
       if (seen.has(x)) continue;
       seen.add(x);
@@ -120,6 +132,32 @@ export function forceDeep(v: Value): void {
       seen.add(x);
       const ks = x.keys();
       for (let i = ks.length - 1; i >= 0; i--) stack.push(x.get(ks[i])!);
+    }
+  }
+}
+
+/** The frames of forceDeep for the value `target` that failed somewhere inside `root`. */
+function addAttrFrames(e: NixError, root: Value, target: Value): void {
+  // find target in what is evaluated already (depth first, without forcing anything)
+  interface Step { v: Value; up: Step | null; set: NixAttrs | null; name: string }
+  const todo: Step[] = [{ v: root, up: null, set: null, name: '' }];
+  const seen = new Set<object>();
+  while (todo.length) {
+    const st = todo.pop()!;
+    if (st.v === target) {
+      for (let s: Step | null = st; s !== null; s = s.up) {
+        if (s.set !== null) e.addTrace(`while evaluating the attribute '${s.name}'`, s.set.getPos(s.name) ?? null);
+      }
+      return;
+    }
+    const x = st.v instanceof Thunk ? (st.v.code === null ? st.v.v : null) : st.v;
+    if (x === null || typeof x !== 'object' || seen.has(x)) continue;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) todo.push({ v: x[i], up: st, set: null, name: '' });
+    } else if (x instanceof NixAttrs) {
+      const ks = x.keys();
+      for (let i = ks.length - 1; i >= 0; i--) todo.push({ v: x.get(ks[i])!, up: st, set: x, name: ks[i] });
     }
   }
 }

@@ -163,7 +163,10 @@ export function callPrimop(ev: EvalContext, p: Primop, args: Value[], pos: Pos |
   } catch (e) {
     if (e instanceof NixError) {
       if (!e.pos && pos) e.withPos(pos);
-      if (ev.showTrace) e.addTrace(`while calling the '${p.name}' builtin`, pos);
+      if (e.invoking !== undefined) {
+        e.addTrace(`while invoking '${e.invoking}'`, pos);
+        e.invoking = undefined;
+      } else if (ev.showTrace) e.addTrace(`while calling the '${p.name}' builtin`, pos);
     }
     throw e;
   }

@@ -219,6 +219,15 @@ test('differential: these errors read exactly as nix-instantiate prints them', (
     ['-E', '{ y }: y', '-A', 'x'],
     ['-E', '{ a = 1; }', '-A', 'b'],
     ['--strict', '-E', '{ a = { b = 1; }; }', '-A', 'a.c'],
+    // `+` as Nix: numbers add, anything else concatenates as strings; errors at the operand
+    ['--strict', '-E', '1.5 + "a"'],
+    ['--strict', '-E', '{ } + 1'],
+    ['--strict', '-E', '{ outPath = "a"; } + 1'],
+    // frames recorded without --show-trace: the hint line
+    ['--strict', '-E', '{ a.b = [ { c = 1 + "x"; } ]; }'],
+    ['--strict', '--show-trace', '-E', '{ a.b = [ { c = 1 + "x"; } ]; }'],
+    ['--strict', '-E', '({ a = { b = 1; }; }).a.c'],
+    ['--strict', '--show-trace', '-E', 'let s = { a = { b = 1 + "x"; }; }; in s.a.b'],
   ];
   const mismatches: string[] = [];
   for (const args of cases) {
