@@ -393,10 +393,11 @@ export function makeBuiltins(ev: EvalContext): Map<string, Value> {
   });
 
   // ---------------------------------------------------------------- arithmetic
-  def('add', 2, ([a, b]) => arith('+', forceNumber(a), forceNumber(b), null));
-  def('sub', 2, ([a, b]) => arith('-', forceNumber(a), forceNumber(b), null));
-  def('mul', 2, ([a, b]) => arith('*', forceNumber(a), forceNumber(b), null));
-  def('div', 2, ([a, b]) => arith('/', forceNumber(a), forceNumber(b), null));
+  // arith checks the operand types, in Nix's order and words
+  def('add', 2, ([a, b]) => arith('+', force(a), force(b), null));
+  def('sub', 2, ([a, b]) => arith('-', force(a), force(b), null));
+  def('mul', 2, ([a, b]) => arith('*', force(a), force(b), null));
+  def('div', 2, ([a, b]) => arith('/', force(a), force(b), null));
   def('lessThan', 2, ([a, b]) => lessThan(ev, a, b));
   def('bitAnd', 2, ([a, b]) => bitOp(forceInt(a), forceInt(b), '&'));
   def('bitOr', 2, ([a, b]) => bitOp(forceInt(a), forceInt(b), '|'));

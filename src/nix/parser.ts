@@ -407,36 +407,43 @@ class Parser {
     return this.parseImpl();
   }
 
+  // As in Nix 2.8, an operator that is a call there (- * / < > <= >=, `__sub` ...) or checks
+  // its operands' types itself (++ && || ->) is positioned where the whole expression starts
+  // (its left operand, a parenthesis included): that is where its errors point. `+` points at
+  // the operand at fault (see plus), `//` and `!` at themselves.
   private parseImpl(): Node {
+    const start = this.peek().start;
     const a = this.parseOr();
     const tok = this.peek();
     if (tok.t === '->') {
       this.next();
       const b = this.parseImpl();
-      return { k: 'bin', op: '->', a, b, pos: this.posAt(tok.start) };
+      return { k: 'bin', op: '->', a, b, pos: this.posAt(start) };
     }
     return a;
   }
 
   private parseOr(): Node {
+    const start = this.peek().start;
     let a = this.parseAnd();
     for (;;) {
       const tok = this.peek();
       if (tok.t !== '||') return a;
       this.next();
       const b = this.parseAnd();
-      a = { k: 'bin', op: '||', a, b, pos: this.posAt(tok.start) };
+      a = { k: 'bin', op: '||', a, b, pos: this.posAt(start) };
     }
   }
 
   private parseAnd(): Node {
+    const start = this.peek().start;
     let a = this.parseEq();
     for (;;) {
       const tok = this.peek();
       if (tok.t !== '&&') return a;
       this.next();
       const b = this.parseEq();
-      a = { k: 'bin', op: '&&', a, b, pos: this.posAt(tok.start) };
+      a = { k: 'bin', op: '&&', a, b, pos: this.posAt(start) };
     }
   }
 
@@ -454,6 +461,7 @@ class Parser {
   }
 
   private parseCmp(): Node {
+    const start = this.peek().start;
     const a = this.parseUpdate();
     const tok = this.peek();
     if (tok.t === '<' || tok.t === '>' || tok.t === '<=' || tok.t === '>=') {
@@ -461,7 +469,7 @@ class Parser {
       const b = this.parseUpdate();
       const t2 = this.peek();
       if (t2.t === '<' || t2.t === '>' || t2.t === '<=' || t2.t === '>=') this.unexpected(t2);
-      return this.desugarCmp(tok.t, a, b, this.posAt(tok.start));
+      return this.desugarCmp(tok.t, a, b, this.posAt(start));
     }
     return a;
   }
@@ -502,34 +510,37 @@ class Parser {
   }
 
   private parseAdd(): Node {
+    const start = this.peek().start;
     let a = this.parseMul();
     for (;;) {
       const tok = this.peek();
       if (tok.t !== '+' && tok.t !== '-') return a;
       this.next();
       const b = this.parseMul();
-      a = { k: 'bin', op: tok.t, a, b, pos: this.posAt(tok.start) };
+      a = { k: 'bin', op: tok.t, a, b, pos: this.posAt(tok.t === '-' ? start : tok.start) };
     }
   }
 
   private parseMul(): Node {
+    const start = this.peek().start;
     let a = this.parseConcat();
     for (;;) {
       const tok = this.peek();
       if (tok.t !== '*' && tok.t !== '/') return a;
       this.next();
       const b = this.parseConcat();
-      a = { k: 'bin', op: tok.t, a, b, pos: this.posAt(tok.start) };
+      a = { k: 'bin', op: tok.t, a, b, pos: this.posAt(start) };
     }
   }
 
   private parseConcat(): Node {
+    const start = this.peek().start;
     const a = this.parseHas();
     const tok = this.peek();
     if (tok.t === '++') {
       this.next();
       const b = this.parseConcat();
-      return { k: 'bin', op: '++', a, b, pos: this.posAt(tok.start) };
+      return { k: 'bin', op: '++', a, b, pos: this.posAt(start) };
     }
     return a;
   }

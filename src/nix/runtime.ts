@@ -223,8 +223,15 @@ export function arith(op: '+' | '-' | '*' | '/', a: Value, b: Value, pos: Pos | 
   if (aInt && bInt) return bigArith(op, BigInt(a as number | bigint), BigInt(b as number | bigint), pos);
   const aNum = aInt || a instanceof NixFloat;
   const bNum = bInt || b instanceof NixFloat;
-  if (!aNum) throw new NixError(`value is ${showType(a)} while an integer was expected`, pos);
-  if (!bNum) throw new NixError(`value is ${showType(b)} while an integer was expected`, pos);
+  // the checks in the order of Nix 2.8's builtins: `/` looks at its divisor first (as a float,
+  // then for zero); a float operand makes both wanted as floats
+  if (op === '/') {
+    if (!bNum) throw new NixError(`value is ${showType(b)} while a float was expected`, pos);
+    if (numVal(b as number) === 0) throw new NixError('division by zero', pos);
+  }
+  const want = a instanceof NixFloat || b instanceof NixFloat ? 'a float' : 'an integer';
+  if (!aNum) throw new NixError(`value is ${showType(a)} while ${want} was expected`, pos);
+  if (!bNum) throw new NixError(`value is ${showType(b)} while ${want} was expected`, pos);
   const x = numVal(a as number);
   const y = numVal(b as number);
   switch (op) {

@@ -223,6 +223,12 @@ test('differential: these errors read exactly as nix-instantiate prints them', (
     ['--strict', '-E', '1.5 + "a"'],
     ['--strict', '-E', '{ } + 1'],
     ['--strict', '-E', '{ outPath = "a"; } + 1'],
+    // arithmetic as Nix's builtins check it: at the start of the expression, float or integer wanted
+    ['--strict', '-E', '(1 + 1) - "a"'],
+    ['--strict', '-E', '1 / "a"'],
+    ['--strict', '-E', '"a" / 1.5'],
+    ['--strict', '-E', '"a" / 0'],
+    ['--strict', '-E', 'builtins.mul 2.0 null'],
     // frames recorded without --show-trace: the hint line
     ['--strict', '-E', '{ a.b = [ { c = 1 + "x"; } ]; }'],
     ['--strict', '--show-trace', '-E', '{ a.b = [ { c = 1 + "x"; } ]; }'],
