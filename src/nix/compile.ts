@@ -42,7 +42,7 @@ import { canonPath } from './parser';
 const MISS: unique symbol = Symbol('miss');
 type CheapCode = (env: Env) => Value | typeof MISS;
 
-/** The name of a dynamic attribute `${x} = ...` (not null): a string, as Nix forces it. */
+/** A dynamic attribute name (`${x} = ...` when not null, `e.${x}`, `e ? ${x}`): a string, as Nix forces it. */
 function dynName(kv: Value, pos: Pos): string {
   if (typeof kv === 'string') return kv;
   if (kv instanceof NixString) return kv.s;
@@ -476,12 +476,7 @@ export class Compiler {
     }
     const e = this.c(key.e, scope);
     const pos = key.e.pos;
-    return (env) => {
-      const v = e(env);
-      if (typeof v === 'string') return v;
-      if (v instanceof NixString) return v.s;
-      throw typeError('a string', v, pos);
-    };
+    return (env) => dynName(e(env), pos);
   }
 
   private cSelect(eNode: Node, path: AttrKey[], defNode: Node | null, pos: Pos, scope: Scope): Code {

@@ -407,10 +407,11 @@ class Parser {
     return this.parseImpl();
   }
 
-  // As in Nix 2.8, an operator that is a call there (- * / < > <= >=, `__sub` ...) or checks
-  // its operands' types itself (++ && || ->) is positioned where the whole expression starts
-  // (its left operand, a parenthesis included): that is where its errors point. `+` points at
-  // the operand at fault (see plus), `//` and `!` at themselves.
+  // As in Nix 2.8, a binary operation is positioned where its whole expression starts (its left
+  // operand, a parenthesis included): the errors of - * / < > <= >= (calls of `__sub` ... there)
+  // point there, and an enclosing `+` takes it as this operand's position. The type errors of
+  // ++ && || -> point at the operand at fault instead (see cBin). `+` and `//` keep the
+  // operator's position (their errors name an operand, see plus).
   private parseImpl(): Node {
     const start = this.peek().start;
     const a = this.parseOr();

@@ -105,11 +105,10 @@ export function printValue(v: Value, strict: boolean): string {
   return parts.join('');
 }
 
-/** Deeply force a value (for --strict, deepSeq). Iterative to survive deep structures. */
 /**
- * Forces v and everything in it. frames: an error inside a set gets Nix's frames "while
- * evaluating the attribute 'x'", one per set on the way (as its forceValueDeep: printing with
- * --strict, builtins.deepSeq).
+ * Forces v and everything in it (for --strict, deepSeq); iterative to survive deep structures.
+ * frames: an error inside a set gets Nix's frames "while evaluating the attribute 'x'", one per
+ * set on the way (as its forceValueDeep: printing with --strict, builtins.deepSeq).
  */
 export function forceDeep(v: Value, frames = false): void {
   const stack: Value[] = [v];

@@ -108,8 +108,9 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     } catch {
       throw new RuntimeError(`failed to start container '${name}': the system ${c.toplevel} has no executable init`);
     }
-    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF'), alternativesMount: bindsHostAlternatives(c.toplevel) });
-    const cmd = nspawnCommand(c, { noRegister: true });
+    const alternatives = bindsHostAlternatives(c.toplevel);
+    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF'), alternativesMount: alternatives });
+    const cmd = nspawnCommand(c, { noRegister: true, alternatives });
     const spec: SupervisorSpec = {
       name, paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface, toplevel: c.toplevel,
     };

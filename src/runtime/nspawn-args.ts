@@ -58,7 +58,8 @@ export interface NspawnCommand {
   hostIface?: string;
 }
 
-export function nspawnCommand(c: ContainerRef, opts: { noRegister: boolean }): NspawnCommand {
+/** opts.alternatives: bindsHostAlternatives(c.toplevel), when the caller has it already. */
+export function nspawnCommand(c: ContainerRef, opts: { noRegister: boolean; alternatives?: boolean }): NspawnCommand {
   const { name, paths, conf } = c;
   const root = containerRoot(paths, name);
   const flags: string[] = [];
@@ -108,7 +109,7 @@ export function nspawnCommand(c: ContainerRef, opts: { noRegister: boolean }): N
     '--link-journal=no',
     usrFlag,
     `--bind-ro=${c.paths.storeDir}:${c.paths.storeDir}`,
-    ...(bindsHostAlternatives(c.toplevel) ? [`--bind-ro=${HOST_ALTERNATIVES}`] : []),
+    ...((opts.alternatives ?? bindsHostAlternatives(c.toplevel)) ? [`--bind-ro=${HOST_ALTERNATIVES}`] : []),
     `--bind=${containerProfileDir(paths, name)}:/nix/var/nix/profiles`,
     `--bind=${containerGcrootsDir(paths, name)}:/nix/var/nix/gcroots`,
     ...setenv,
