@@ -50,13 +50,21 @@ function timeCmd(cmd: string, args: string[]): { ms: number; out: string; ok: bo
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out: r.stdout + (r.status === 0 ? '' : r.stderr), ok: r.status === 0 };
 }
 
-// The child starts Node as bin/nixos-container does: with the evaluator's stack size and
-// without NODE_EXTRA_CA_CERTS (reading that bundle costs ~40 ms of start-up here).
+// The child starts Node as bin/nixos-container does: with its V8 flags (the evaluator's stack
+// size, the inlining budget) and without NODE_EXTRA_CA_CERTS (reading that bundle costs ~40 ms
+// of start-up here).
 const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env };
 delete CHILD_ENV.NODE_EXTRA_CA_CERTS;
+const LAUNCHER_FLAGS = launcherFlags();
+function launcherFlags(): string[] {
+  const sh = fs.readFileSync(path.join(REPO, 'bin', 'nixos-container'), 'utf8');
+  const m = /^exec node (.*) "\$0" "\$@"$/m.exec(sh);
+  if (!m) throw new Error('bin/nixos-container: no `exec node FLAGS "$0" "$@"` line');
+  return m[1].split(' ');
+}
 function timeChild(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { ms: number; out: string; ok: boolean } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--stack-size=6000', __filename, ...args], { maxBuffer: 64 << 20, env: { ...CHILD_ENV, ...extraEnv } });
+  const r = spawnSync(process.execPath, [...LAUNCHER_FLAGS, __filename, ...args], { maxBuffer: 64 << 20, env: { ...CHILD_ENV, ...extraEnv } });
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out: r.stdout + (r.status === 0 ? '' : r.stderr), ok: r.status === 0 };
 }
 
