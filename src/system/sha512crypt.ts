@@ -5,12 +5,6 @@ import * as crypto from 'crypto';
 
 const ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-function sha512(...parts: Buffer[]): Buffer {
-  const h = crypto.createHash('sha512');
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
-
 // One-shot digest (Node >= 20.12): no Hash object per call, which is most of the cost of the
 // 5,000 small digests of the rounds.
 type OneShot = (alg: string, data: Uint8Array, enc: 'buffer') => Buffer;
@@ -18,6 +12,10 @@ const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 const digest512: (data: Buffer) => Buffer = oneShot
   ? (data) => oneShot('sha512', data, 'buffer')
   : (data) => crypto.createHash('sha512').update(data).digest();
+
+function sha512(...parts: Buffer[]): Buffer {
+  return digest512(Buffer.concat(parts));
+}
 
 /** `len` bytes of `block` repeated. */
 function stretch(block: Buffer, len: number): Buffer {
@@ -45,9 +43,10 @@ export function sha512crypt(password: string, salt: string, rounds = 5000): stri
   const Pp = stretch(DP, P.length);
   const DS = sha512(...Array(16 + A[0]).fill(S));
   const Sp = stretch(DS, S.length);
-  // each round digests C or P' with S' and P' in a fixed pattern, laid out in one buffer
+  // each round digests C (64 bytes) and P' twice at most, with S', in a fixed pattern, laid out
+  // in one buffer of that size
   let C = A;
-  const msg = Buffer.alloc(2 * 64 + Sp.length + 2 * Pp.length);
+  const msg = Buffer.alloc(64 + Sp.length + 2 * Pp.length);
   for (let i = 0; i < rounds; i++) {
     let n = (i & 1 ? Pp : C).copy(msg, 0);
     if (i % 3) n += Sp.copy(msg, n);
