@@ -1129,6 +1129,10 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
   return r;
 }
 
+function isNum(v: Value): boolean {
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof NixFloat;
+}
+
 /**
  * `x + y` as Nix 2.8 evaluates it: numbers add (an operand that is not a number is an error at
  * that operand); a path first makes a path; anything else concatenates the operands as strings
@@ -1136,7 +1140,6 @@ export function updateAttrs(x: NixAttrs, y: NixAttrs): NixAttrs {
  * error again at the operand that cannot be coerced.
  */
 export function plus(ev: EvalContext, x: Value, y: Value, pos: Pos, posA: Pos = pos, posB: Pos = pos): Value {
-  const isNum = (v: Value) => typeof v === 'number' || typeof v === 'bigint' || v instanceof NixFloat;
   if (isNum(x)) {
     if (!isNum(y)) throw new NixError(`cannot add ${showType(y)} to ${x instanceof NixFloat ? 'a float' : 'an integer'}`, posB);
     return arith('+', x, y, pos);
