@@ -13,6 +13,8 @@ const OWN_VERBS: Record<string, () => Verb> = {
   build: () => (require('./build') as typeof import('./build')).buildVerb,
   option: () => (require('./option') as typeof import('./option')).optionVerb,
   gc: () => (require('./gc') as typeof import('./gc')).gcVerb,
+  // A `start` that bin/nixos-container's shell began (src/runtime/start-plan.ts).
+  '__start-follow': () => (require('./start-follow') as typeof import('./start-follow')).startFollowVerb,
 };
 
 export async function main(argv: string[]): Promise<number> {

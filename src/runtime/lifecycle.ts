@@ -13,9 +13,10 @@ import { isAlive, signalPid, sleep, waitGone } from './proc';
 import { bootRecord, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
 import { inspect } from './status';
 import { bindsHostAlternatives, prepareRoot } from './rootfs';
+import { StartSpec, writeStartPlan } from './start-plan';
 import {
-  consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord, specFile,
-  SupervisorSpec, withLock, writeRecord,
+  adoptLock, consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord,
+  specFile, SupervisorSpec, withLock, writeRecord,
 } from './state';
 
 export class RuntimeError extends Error {}
@@ -81,7 +82,11 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
   await withLock(paths, name, async () => {
     let now = inspect(paths, name);
     if (now.nspawn && now.leader && now.rec?.ready) return; // already up: no-op
-    if (!now.nspawn && now.supervisor) {
+    const sf = specFile(paths, name);
+    // A boot nobody follows any more: its starter was killed (before it even recorded nspawn,
+    // when the launcher's shell started it: start-plan.ts).
+    const unfollowed = () => !!now.rec && !now.rec.ready && !isAlive(now.rec.monitor) && fs.existsSync(sf);
+    if (!now.nspawn && now.supervisor && !unfollowed()) {
       // Between two boots of a reboot (nspawn exited 133, the next one is being started).
       const end = Date.now() + 5000;
       while (!now.nspawn && now.supervisor && Date.now() < end) {
@@ -89,13 +94,12 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
         now = inspect(paths, name);
       }
     }
-    if (now.nspawn) {
+    if (now.nspawn || (now.supervisor && unfollowed())) {
       // Booting (started by another path, e.g. startAll): wait for it like a second `systemctl start`.
-      // If nobody follows that boot any more (its starter was killed), follow it from here.
-      const sf = specFile(paths, name);
-      if (now.rec && !now.rec.ready && !isAlive(now.rec.monitor) && fs.existsSync(sf)) {
+      // If nobody follows that boot any more, follow it from here.
+      if (unfollowed()) {
         const logFd = fs.openSync(consoleLog(paths, name), 'a');
-        await followBoot(c, readSpec(sf), sf, now.rec, logFd, startTimeout(c, opts));
+        await followBoot(c, readSpec(sf), sf, now.rec!, logFd, startTimeout(c, opts));
         return;
       }
       await waitReady(c, startTimeout(c, opts));
@@ -108,15 +112,11 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     } catch {
       throw new RuntimeError(`failed to start container '${name}': the system ${c.toplevel} has no executable init`);
     }
-    const alternatives = bindsHostAlternatives(c.toplevel);
-    prepareRoot(paths, name, { copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF'), alternativesMount: alternatives });
-    const cmd = nspawnCommand(c, { noRegister: true, alternatives });
-    const spec: SupervisorSpec = {
-      name, paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface, toplevel: c.toplevel,
-    };
+    const planned = startSpec(c);
+    const { spec, alternatives, copyResolvConf } = planned;
+    prepareRoot(paths, name, { copyResolvConf, alternativesMount: alternatives });
     ensureRunDir(paths, name);
     fs.rmSync(lastExitFile(paths, name), { force: true });
-    const sf = specFile(paths, name);
     fs.writeFileSync(sf, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
     // nspawn starts at once: the watcher is spawned from here, and this process follows the
     // boot itself (monitorBoot) instead of starting a second node process for it.
@@ -131,8 +131,43 @@ export async function supervisedStart(c: ContainerRef, opts: StartOptions = {}):
     }
     watcher.on('error', () => {});
     watcher.unref();
+    // The next start of this container, stopped, can begin from the launcher's shell.
+    writeStartPlan(c, planned, sf);
     await followBoot(c, spec, sf, bootRecord(spec, watcher, t0), logFd, startTimeout(c, opts), t0);
   });
+}
+
+/**
+ * A start that the launcher's shell began from the plan of the last start (start-plan.ts): in
+ * this process's name it took the lock, prepared the console log, started the watcher and
+ * wrote the record. From here on it is the start above: follow the boot until ready.
+ */
+export async function adoptedStart(c: ContainerRef, opts: StartOptions = {}): Promise<void> {
+  const { name, paths } = c;
+  const lock = adoptLock(paths, name);
+  try {
+    const sf = specFile(paths, name);
+    const rec = readRecord(paths, name);
+    if (!rec?.supervisor) throw new RuntimeError(`failed to start container '${name}': the launcher recorded no watcher`);
+    // Node started right after the watcher: its time origin stands for the start's.
+    const t0 = Math.round(performance.timeOrigin);
+    rec.startedAt = new Date(t0).toISOString();
+    const logFd = fs.openSync(consoleLog(paths, name), 'a');
+    await followBoot(c, readSpec(sf), sf, rec, logFd, startTimeout(c, opts), t0);
+  } finally {
+    lock.release();
+  }
+}
+
+/** What a start of `c` from stopped runs: the watcher's spec, and how the root is prepared for it. */
+export function startSpec(c: ContainerRef): StartSpec {
+  const alternatives = bindsHostAlternatives(c.toplevel);
+  const cmd = nspawnCommand(c, { noRegister: true, alternatives });
+  const spec: SupervisorSpec = {
+    name: c.name, paths: c.paths, argv: cmd.argv, hostNetwork: hostNetworkCommands(c), hostIface: cmd.hostIface,
+    toplevel: c.toplevel,
+  };
+  return { spec, alternatives, copyResolvConf: confFlag(c.conf, 'COPY_RESOLV_CONF') };
 }
 
 const HANDOFF_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

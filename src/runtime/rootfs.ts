@@ -109,7 +109,20 @@ export function alternativesStandIn(root: string, toplevel: string): void {
   fs.renameSync(tmp, alt);
 }
 
-/** Creates the directories and files nspawn and the container's systemd need. Idempotent. */
+/**
+ * The directories prepareRoot makes in a container root, and its merged-/usr links (as on
+ * Debian: the host's /usr is bound at ROOT/usr). start-plan.ts checks the same lists.
+ */
+export const ROOT_DIRS = [
+  'etc', 'var', 'var/lib', 'usr', 'nix/var/nix/profiles', 'nix/var/nix/gcroots', 'dev', 'proc', 'sys', 'run', 'tmp',
+  'var/lib/private', 'root',
+];
+export const ROOT_LINKS: [string, string][] = [['bin', 'usr/bin'], ['sbin', 'usr/sbin'], ['lib', 'usr/lib'], ['lib64', 'usr/lib64']];
+
+/**
+ * Creates the directories and files nspawn and the container's systemd need. Idempotent. The
+ * launcher's start fast path skips it when the root still has all of it (start-plan.ts).
+ */
 export function prepareRoot(
   paths: StatePaths,
   name: string,
@@ -118,19 +131,13 @@ export function prepareRoot(
   fs.mkdirSync(paths.containersDir, { recursive: true, mode: 0o700 });
   const root = containerRoot(paths, name);
   mkdirMode(root, 0o755);
-  for (const d of ['etc', 'var', 'var/lib', 'usr', 'nix/var/nix/profiles', 'nix/var/nix/gcroots', 'dev', 'proc', 'sys', 'run', 'tmp']) {
-    fs.mkdirSync(path.join(root, d), { recursive: true });
-  }
+  for (const d of ROOT_DIRS) fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.chmodSync(path.join(root, 'etc'), 0o755);
   fs.chmodSync(path.join(root, 'var/lib'), 0o755);
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
-  mkdirMode(path.join(root, 'var/lib/private'), 0o700);
-  mkdirMode(path.join(root, 'root'), 0o700);
-  // merged /usr, as on Debian: the host's /usr is bound at ROOT/usr.
-  ensureSymlink(path.join(root, 'bin'), 'usr/bin');
-  ensureSymlink(path.join(root, 'sbin'), 'usr/sbin');
-  ensureSymlink(path.join(root, 'lib'), 'usr/lib');
-  ensureSymlink(path.join(root, 'lib64'), 'usr/lib64');
+  fs.chmodSync(path.join(root, 'var/lib/private'), 0o700);
+  fs.chmodSync(path.join(root, 'root'), 0o700);
+  for (const [link, target] of ROOT_LINKS) ensureSymlink(path.join(root, link), target);
   if (opts.alternativesMount) {
     // The mount point: a directory (older builds linked /etc/alternatives to a copy).
     const alt = path.join(root, 'etc/alternatives');

@@ -167,6 +167,10 @@ export async function lockContainer(paths: StatePaths, name: string, timeoutMs =
     if (Date.now() > end) throw new Error(`container '${name}' is locked by another operation (${file})`);
     await sleep(30);
   }
+  return heldLock(file);
+}
+
+function heldLock(file: string): Lock {
   let released = false;
   return {
     release() {
@@ -175,6 +179,23 @@ export async function lockContainer(paths: StatePaths, name: string, timeoutMs =
       fs.rmSync(file, { force: true });
     },
   };
+}
+
+/**
+ * The lock of a start that the launcher's shell began (start-plan.ts): it took the lock in this
+ * process's name (same pid and start time: the shell exec'd Node) and hands it over here.
+ */
+export function adoptLock(paths: StatePaths, name: string): Lock {
+  const file = lockPath(paths, name);
+  const me = procId(process.pid)!;
+  let owner = '';
+  try {
+    owner = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    /* no lock */
+  }
+  if (owner !== `${me.pid} ${me.start}`) throw new Error(`container '${name}': its lock (${file}) is not held by this start`);
+  return heldLock(file);
 }
 
 export async function withLock<T>(paths: StatePaths, name: string, fn: () => Promise<T>): Promise<T> {

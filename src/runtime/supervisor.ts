@@ -111,7 +111,7 @@ async function findNspawn(watcher: number, alive: () => boolean): Promise<number
 }
 
 /** The watcher's fixed environment (nothing of the caller's leaks into the container's nspawn). */
-function watcherEnv(spec: SupervisorSpec, specPath: string): Record<string, string> {
+export function watcherEnv(spec: SupervisorSpec, specPath: string): Record<string, string> {
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     LANG: 'C.UTF-8',

@@ -9,8 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ContainerRef } from './types';
-import { RuntimeError } from './lifecycle';
-import { readRecord, setSpecToplevel, writeRecord } from './state';
+import { RuntimeError, startSpec } from './lifecycle';
+import { readRecord, setSpecToplevel, specFile, writeRecord } from './state';
+import { writeStartPlan } from './start-plan';
 import { alternativesStandIn } from './rootfs';
 
 export interface SwitchReport {
@@ -163,8 +164,9 @@ export async function switchLive(c: ContainerRef, leader: number, oldToplevel: s
   const toStart = candidates.filter((u) => wantedBy(newDir, u).some((t) => isActive(targetStates.get(t))));
   if (toStart.length) inContainer(leader, ['/usr/bin/systemctl', 'start', '--', ...toStart], ctx('starting units'), true);
   report.started.push(...toStart);
-  // A reboot inside the container now boots the new system.
+  // A reboot inside the container now boots the new system, and so does its next start.
   setSpecToplevel(c.paths, name, c.toplevel);
+  writeStartPlan(c, startSpec(c), specFile(c.paths, name));
   const rec = readRecord(c.paths, name);
   if (rec && rec.leader?.pid === leader) writeRecord(c.paths, { ...rec, toplevel: c.toplevel });
   return report;

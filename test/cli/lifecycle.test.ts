@@ -158,6 +158,16 @@ describe('a container built from --config, updated live', { skip }, () => {
     assert.equal(sb.run(['run', NAME2, '--', 'cat', '/etc/greeting']).stdout, 'second');
   });
 
+  it('after the live update, a stop and a start boot the new system from the plan', () => {
+    { const s = sb.run(['stop', NAME2]); assert.equal(s.status, 0, s.stderr); }
+    { const s = sb.run(['start', NAME2]); assert.equal(s.status, 0, s.stderr); }
+    if (!fs.existsSync('/run/systemd/system')) {
+      const log = fs.readFileSync(path.join(sb.p('run', 'nixos-containers', NAME2), 'console.log'), 'utf8');
+      assert.equal(log.split('\n')[0], 'nixos-container: started from the plan of the last start');
+    }
+    assert.equal(sb.run(['run', NAME2, '--', 'cat', '/etc/greeting']).stdout, 'second');
+  });
+
   it('destroy', () => {
     assert.deepEqual(sb.run(['destroy', NAME2]), { status: 0, stdout: '', stderr: '' });
     assert.equal(exists(sb.containerRoot(NAME2)), false);

@@ -1,0 +1,33 @@
+// `start NAME` continued in Node after the launcher's shell began it from the plan of the last
+// start (bin/nixos-container, src/runtime/start-plan.ts): the shell holds the lock in this
+// process's name, has started the watcher and written the record; this follows the boot until
+// the container is ready, with `start`'s messages. It loads only what following needs (the
+// container's conf and profile, the runtime's lifecycle), not the option parser or the rest of
+// the runtime layer: its CPU time is taken from the booting container's.
+import { readConf } from '../state/conf';
+import { statePaths } from '../state/paths';
+import { adoptedStart } from '../runtime/lifecycle';
+import { CliError, dieProg, printError } from './cli-error';
+import { containerRef } from './container-ref';
+
+/** Internal verb `__start-follow NAME` (only the launcher runs it); upstream's exit statuses. */
+export async function startFollowVerb(args: string[]): Promise<number> {
+  process.umask(0o022);
+  try {
+    const name = args[0];
+    if (args.length !== 1 || !name) dieProg('__start-follow is run by the launcher only');
+    const paths = statePaths();
+    const ref = containerRef(paths, name, readConf(paths, name));
+    try {
+      await adoptedStart(ref);
+    } catch (e) {
+      printError(e);
+      dieProg('failed to start container');
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    process.stderr.write(e.message + '\n');
+    return e.exitCode;
+  }
+}
