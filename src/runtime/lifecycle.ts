@@ -9,11 +9,11 @@ import type { ContainerRef } from './types';
 import { confFlag, confValue } from './conf';
 import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
-import { isAlive, signalPid, sleep, waitGone } from './proc';
-import { bootRecord, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
+import { findLeader, isAlive, procId, signalPid, sleep, waitGone } from './proc';
+import { bootRecord, findNspawn, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
 import { inspect } from './status';
 import { bindsHostAlternatives, prepareRoot } from './rootfs';
-import { StartSpec, writeStartPlan } from './start-plan';
+import { StartSpec, startPlanFile, writeStartPlan } from './start-plan';
 import {
   adoptLock, consoleLog, consoleTail, ensureRunDir, lastExitFile, readRecord, readSpec, removeRecord, RuntimeRecord,
   specFile, SupervisorSpec, withLock, writeRecord,
@@ -148,15 +148,49 @@ export async function adoptedStart(c: ContainerRef, opts: StartOptions = {}): Pr
   try {
     const sf = specFile(paths, name);
     const rec = readRecord(paths, name);
-    if (!rec?.supervisor) throw new RuntimeError(`failed to start container '${name}': the launcher recorded no watcher`);
+    let spec: SupervisorSpec;
+    try {
+      if (!rec?.supervisor) throw new Error('the launcher recorded no watcher');
+      spec = readSpec(sf);
+    } catch (e) {
+      // Nothing can follow this boot: end it rather than leave it running unrecorded.
+      await killContainer(paths, name);
+      throw new RuntimeError(`failed to start container '${name}': ${(e as Error).message}`);
+    }
     // Node started right after the watcher: its time origin stands for the start's.
     const t0 = Math.round(performance.timeOrigin);
     rec.startedAt = new Date(t0).toISOString();
     const logFd = fs.openSync(consoleLog(paths, name), 'a');
-    await followBoot(c, readSpec(sf), sf, rec, logFd, startTimeout(c, opts), t0);
+    await followBoot(c, spec, sf, rec, logFd, startTimeout(c, opts), t0);
+  } catch (e) {
+    // The next start takes the usual path (and writes a new plan if it gets that far).
+    fs.rmSync(startPlanFile(paths, name), { force: true });
+    throw e;
   } finally {
     lock.release();
   }
+}
+
+/**
+ * A boot whose record names only its watcher (the start that began it died before following it:
+ * start-plan.ts) gets its nspawn and init recorded, so that stop and kill can reach them.
+ */
+async function completeRecord(paths: StatePaths, name: string): Promise<void> {
+  const rec = readRecord(paths, name);
+  if (!rec?.supervisor || rec.nspawn || !isAlive(rec.supervisor) || isAlive(rec.monitor)) return;
+  const watcher = rec.supervisor;
+  const end = Date.now() + 3000;
+  const nspawn = await findNspawn(watcher.pid, () => isAlive(watcher) && Date.now() < end);
+  rec.nspawn = nspawn === undefined ? undefined : procId(nspawn);
+  while (rec.nspawn && isAlive(rec.nspawn) && Date.now() < end) {
+    const leader = findLeader(rec.nspawn.pid);
+    if (leader !== undefined) {
+      rec.leader = procId(leader);
+      break;
+    }
+    await sleep(10);
+  }
+  writeRecord(paths, rec);
 }
 
 /** What a start of `c` from stopped runs: the watcher's spec, and how the root is prepared for it. */
@@ -254,6 +288,7 @@ async function waitReady(c: ContainerRef, timeoutMs: number, follower?: Promise<
 
 /** SIGKILL to the container's init (the whole pid namespace dies) and to nspawn; waits. */
 async function killContainer(paths: StatePaths, name: string): Promise<void> {
+  await completeRecord(paths, name);
   const i = inspect(paths, name);
   if (i.rec?.supervisor && i.supervisor) signalPid(i.rec.supervisor.pid, 'SIGTERM'); // no restart
   if (i.rec?.leader && i.leader) signalPid(i.rec.leader.pid, 'SIGKILL');
@@ -297,6 +332,7 @@ export interface StopOptions {
 
 export async function supervisedStop(name: string, paths: StatePaths, opts: StopOptions = {}): Promise<void> {
   await withLock(paths, name, async () => {
+    await completeRecord(paths, name);
     const i = inspect(paths, name);
     // The supervisor (if alive) must not restart the container after this.
     if (i.supervisor) signalPid(i.rec!.supervisor!.pid, 'SIGTERM');

@@ -101,8 +101,8 @@ function isSystemRunning(leader: number): Promise<string> {
 
 let stopRequested = false;
 
-/** nspawn, once the watcher has started it. */
-async function findNspawn(watcher: number, alive: () => boolean): Promise<number | undefined> {
+/** nspawn, once the watcher has started it (given up when `alive` turns false). */
+export async function findNspawn(watcher: number, alive: () => boolean): Promise<number | undefined> {
   while (alive()) {
     for (const pid of childrenOf(watcher)) if (procComm(pid) === 'systemd-nspawn') return pid;
     await sleep(5);

@@ -118,15 +118,35 @@ describe('start from the plan of the last start', { skip }, () => {
     assert.match(fs.readFileSync(path.join(sb.containerRoot(NAME), 'etc', 'machine-id'), 'utf8'), /^[0-9a-f]{32}\n$/);
   });
 
+  it('a plan that leads nowhere fails that start cleanly, and goes', () => {
+    stop();
+    // A plan whose spec is not JSON: Node cannot follow that boot.
+    const text = fs.readFileSync(plan, 'utf8').replace(/^nc_plan_spec='[^']*'$/m, "nc_plan_spec='{'");
+    assert.match(text, /^nc_plan_spec='\{'$/m);
+    fs.writeFileSync(plan, text);
+    const r = sb.run(['start', NAME]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /failed to start container 'sf\w+': .*JSON[^]*nixos-container: failed to start container\n$/);
+    assert.equal(firstConsoleLine(), PLAN_LINE);
+    assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
+    assert.equal(spawnSync('pgrep', ['-f', `^systemd-nspawn .* -M ${NAME} `]).status, 1, 'no nspawn left');
+    assert.equal(fs.existsSync(`/sys/class/net/ve-${NAME}`), false, 'no veth left');
+    assert.equal(fs.existsSync(plan), false, 'the plan is gone');
+    start();
+    assert.notEqual(firstConsoleLine(), PLAN_LINE);
+    assert.equal(greeting(), 'plan-b\n');
+  });
+
   it('a start whose follower died is followed to the end by the next start', () => {
     stop();
     // Node, exec'd by the shell to follow the boot, dies at once (a `node` that exits 3).
     const fakeBin = sb.p('fake-bin');
     fs.mkdirSync(fakeBin, { recursive: true });
     fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
-    const r = spawnSync(BIN, ['start', NAME], {
+    const startDying = () => spawnSync(BIN, ['start', NAME], {
       env: { ...sb.env, PATH: `${fakeBin}:${process.env.PATH}` }, encoding: 'utf8',
     });
+    const r = startDying();
     assert.equal(r.status, 3, r.stderr);
     assert.equal(firstConsoleLine(), PLAN_LINE);
     const rec = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'));
@@ -135,7 +155,13 @@ describe('start from the plan of the last start', { skip }, () => {
     start();
     assert.equal(sb.run(['status', NAME]).stdout, 'up\n');
     assert.equal(greeting(), 'plan-b\n');
+    // The same, then `stop`: it finds the boot's nspawn under the watcher and ends it.
+    stop();
+    assert.equal(startDying().status, 3);
     stop();
     assert.equal(sb.run(['status', NAME]).stdout, 'down\n');
+    assert.equal(spawnSync('pgrep', ['-f', `^systemd-nspawn .* -M ${NAME} `]).status, 1, 'no nspawn left');
+    assert.equal(fs.existsSync(`/sys/class/net/ve-${NAME}`), false, 'no veth left');
+    assert.equal(fs.existsSync(path.join(runDir, 'state.json')), false, 'no record left');
   });
 });
