@@ -2,12 +2,12 @@
 // from examples/webserver.nix (nginx, a custom service, a user, an /etc file), then updated to
 // add a package the host lacks (`hello`, fetched from the Debian archive into the store and
 // layered over /usr in the container, while the host's dpkg still says it is not installed).
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Sandbox, exists } from './helpers';
+import { Sandbox, containerForTests, exists } from './helpers';
 import { localGet } from '../local-http';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -29,15 +29,8 @@ const skip = skipReason();
 if (skip) process.stdout.write(`# skipping the example end-to-end test: ${skip}\n`);
 
 const sb = new Sandbox();
-const NAME = `ex${Math.random().toString(36).slice(2, 7)}`;
-const N = 100 + Math.floor(Math.random() * 150);
+const { name: NAME, n: N } = containerForTests(sb, 'ex');
 const LOCAL = `10.233.${N}.2`;
-
-after(() => {
-  sb.run(['destroy', NAME]);
-  spawnSync('ip', ['link', 'del', `ve-${NAME}`], { stdio: 'ignore' });
-  sb.cleanup();
-});
 
 describe('the example web server, with a package the host lacks', { skip }, () => {
   it('create builds the configuration (downloading what the host lacks)', () => {

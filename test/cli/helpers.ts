@@ -1,4 +1,5 @@
 // Runs the real CLI (bin/nixos-container over dist/) in a throw-away state root.
+import { after } from 'node:test';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -92,6 +93,37 @@ export class Sandbox {
     for (const m of mounts) spawnSync('umount', ['-l', m]);
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Why this machine cannot boot the fixture container (runtime/fixture-toplevel.ts), if it cannot. */
+export function fixtureBootSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, veth links)';
+  if (spawnSync('systemd-nspawn', ['--version']).status !== 0) return 'systemd-nspawn is not installed';
+  if (spawnSync('nsenter', ['--version']).status !== 0) return 'nsenter is not installed';
+  if (!fs.existsSync('/usr/bin/python3')) return '/usr/bin/python3 (the fixture service) is missing';
+  return undefined;
+}
+
+export interface TestContainer {
+  name: string;
+  /** Its addresses are 10.233.N.1 (host) and 10.233.N.2 (container). */
+  n: number;
+}
+
+/**
+ * A name and a subnet for a test file's container, unlikely to clash with other files'. After
+ * the file's tests, whatever happened, the container is destroyed (its veth too) and the
+ * sandbox removed.
+ */
+export function containerForTests(sb: Sandbox, prefix: string): TestContainer {
+  const name = `${prefix}${Math.random().toString(36).slice(2, 7)}`;
+  const n = 100 + Math.floor(Math.random() * 150);
+  after(() => {
+    sb.run(['destroy', name]);
+    spawnSync('ip', ['link', 'del', `ve-${name}`], { stdio: 'ignore' });
+    sb.cleanup();
+  });
+  return { name, n };
 }
 
 /** Whether anything (a dangling symlink included) is at p. */

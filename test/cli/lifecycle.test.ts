@@ -6,30 +6,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, Sandbox, exists } from './helpers';
+import { BIN, Sandbox, containerForTests, exists, fixtureBootSkipReason } from './helpers';
 import { statePaths } from '../../src/state/paths';
 import { buildFixtureToplevel } from '../runtime/fixture-toplevel';
 
-function skipReason(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, veth links)';
-  if (spawnSync('systemd-nspawn', ['--version']).status !== 0) return 'systemd-nspawn is not installed';
-  if (spawnSync('nsenter', ['--version']).status !== 0) return 'nsenter is not installed';
-  if (!fs.existsSync('/usr/bin/python3')) return '/usr/bin/python3 (the fixture service) is missing';
-  return undefined;
-}
-const skip = skipReason();
+const skip = fixtureBootSkipReason();
 if (skip) process.stdout.write(`# skipping CLI lifecycle tests: ${skip}\n`);
 
 const sb = new Sandbox();
-const NAME = `cl${Math.random().toString(36).slice(2, 7)}`;
-const N = 100 + Math.floor(Math.random() * 150);
-
-after(() => {
-  // Whatever happened, leave no container running.
-  sb.run(['destroy', NAME]);
-  spawnSync('ip', ['link', 'del', `ve-${NAME}`], { stdio: 'ignore' });
-  sb.cleanup();
-});
+const { name: NAME, n: N } = containerForTests(sb, 'cl');
 
 describe('a container through the CLI', { skip }, () => {
   const paths = statePaths({ NIXOS_CONTAINER_ROOT: sb.root });

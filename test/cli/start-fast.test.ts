@@ -3,39 +3,28 @@
 // was made from has changed, and not otherwise; a start begun from it ends like any other
 // (ready, network configured, lock released); a fast start whose Node follower died is
 // picked up by the next `start`. Needs root and systemd-nspawn.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, Sandbox } from './helpers';
+import { BIN, Sandbox, containerForTests, fixtureBootSkipReason } from './helpers';
 import { localGetRetry } from '../local-http';
 import { statePaths } from '../../src/state/paths';
 import { setGeneration } from '../../src/system/profiles';
 import { buildFixtureToplevel } from '../runtime/fixture-toplevel';
 
 function skipReason(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (systemd-nspawn, veth links)';
-  if (spawnSync('systemd-nspawn', ['--version']).status !== 0) return 'systemd-nspawn is not installed';
-  if (spawnSync('nsenter', ['--version']).status !== 0) return 'nsenter is not installed';
-  if (!fs.existsSync('/usr/bin/python3')) return '/usr/bin/python3 (the fixture service) is missing';
   if (fs.existsSync('/run/systemd/system')) return 'the host runs systemd: starts go through container@NAME.service, not the plan';
-  return undefined;
+  return fixtureBootSkipReason();
 }
 const skip = skipReason();
 if (skip) process.stdout.write(`# skipping start fast path tests: ${skip}\n`);
 
 const PLAN_LINE = 'nixos-container: started from the plan of the last start';
 const sb = new Sandbox();
-const NAME = `sf${Math.random().toString(36).slice(2, 7)}`;
-const N = 100 + Math.floor(Math.random() * 150);
+const { name: NAME, n: N } = containerForTests(sb, 'sf');
 const LOCAL = `10.233.${N}.2`;
-
-after(() => {
-  sb.run(['destroy', NAME]);
-  spawnSync('ip', ['link', 'del', `ve-${NAME}`], { stdio: 'ignore' });
-  sb.cleanup();
-});
 
 describe('start from the plan of the last start', { skip }, () => {
   const paths = statePaths({ NIXOS_CONTAINER_ROOT: sb.root });
