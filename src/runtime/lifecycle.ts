@@ -207,6 +207,29 @@ export function startSpec(c: ContainerRef): StartSpec {
 const HANDOFF_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
+ * The boots this process follows (several at once in `start --all`), each with its hand-over.
+ * One listener per signal serves them all while there are any.
+ */
+const followed = new Set<() => void>();
+
+function onHandoffSignal(sig: NodeJS.Signals): void {
+  for (const handoff of followed) handoff();
+  followed.clear();
+  for (const s of HANDOFF_SIGNALS) process.removeListener(s, onHandoffSignal);
+  process.kill(process.pid, sig);
+}
+
+function follow(handoff: () => void): () => void {
+  if (followed.size === 0) for (const s of HANDOFF_SIGNALS) process.on(s, onHandoffSignal);
+  followed.add(handoff);
+  return () => {
+    if (followed.delete(handoff) && followed.size === 0) {
+      for (const s of HANDOFF_SIGNALS) process.removeListener(s, onHandoffSignal);
+    }
+  };
+}
+
+/**
  * Follows a boot from this process (monitorBoot: pids, host network, readiness) while waiting
  * for it like `systemctl start`. If this process is interrupted meanwhile (^C, SIGTERM,
  * SIGHUP), a detached `supervisor.js --attach` takes over, so the container still gets marked
@@ -216,22 +239,14 @@ async function followBoot(
   c: ContainerRef, spec: SupervisorSpec, specPath: string, rec: RuntimeRecord, logFd: number, timeoutMs: number, t0?: number,
 ): Promise<void> {
   let done = false;
-  const handoff = (sig: NodeJS.Signals) => {
-    removeHandlers();
-    if (!done) {
-      try {
-        spawn(process.execPath, [supervisorScript(), '--attach', specPath], { detached: true, stdio: 'ignore' }).unref();
-      } catch {
-        /* nothing more to do */
-      }
+  const unfollow = follow(() => {
+    if (done) return;
+    try {
+      spawn(process.execPath, [supervisorScript(), '--attach', specPath], { detached: true, stdio: 'ignore' }).unref();
+    } catch {
+      /* nothing more to do */
     }
-    process.kill(process.pid, sig);
-  };
-  const handlers = HANDOFF_SIGNALS.map((sig) => [sig, () => handoff(sig)] as const);
-  const removeHandlers = () => {
-    for (const [sig, h] of handlers) process.removeListener(sig, h);
-  };
-  for (const [sig, h] of handlers) process.on(sig, h);
+  });
   const monitor = monitorBoot(spec, rec, logFd, t0).then(
     () => {},
     (e: Error) => {
@@ -244,7 +259,7 @@ async function followBoot(
   try {
     await waitReady(c, timeoutMs, monitor);
   } finally {
-    removeHandlers();
+    unfollow();
     await monitor;
   }
 }
