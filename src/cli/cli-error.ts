@@ -29,3 +29,24 @@ export function printError(e: unknown): void {
   const t = errorText(e).replace(/\n+$/, '');
   if (t) process.stderr.write(t + '\n');
 }
+
+/**
+ * Runs an upstream verb with umask 022 and upstream's way out: a CliError prints its message
+ * and exits with its status, any other error prints `nixos-container: MESSAGE` (with the stack
+ * when NIXOS_CONTAINER_DEBUG is set) and exits 1.
+ */
+export async function runUpstreamVerb(verb: () => Promise<number>): Promise<number> {
+  process.umask(0o022);
+  try {
+    return await verb();
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(e.message + '\n');
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`${PROG}: ${err?.message ?? String(e)}\n`);
+    if (process.env.NIXOS_CONTAINER_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 1;
+  }
+}

@@ -7,13 +7,12 @@
 import { readConf } from '../state/conf';
 import { statePaths } from '../state/paths';
 import { adoptedStart } from '../runtime/lifecycle';
-import { CliError, dieProg, printError } from './cli-error';
+import { dieProg, printError, runUpstreamVerb } from './cli-error';
 import { containerRef } from './container-ref';
 
-/** Internal verb `__start-follow NAME` (only the launcher runs it); upstream's exit statuses. */
-export async function startFollowVerb(args: string[]): Promise<number> {
-  process.umask(0o022);
-  try {
+/** Internal verb `__start-follow NAME` (only the launcher runs it), with `start`'s messages and exit statuses. */
+export function startFollowVerb(args: string[]): Promise<number> {
+  return runUpstreamVerb(async () => {
     const name = args[0];
     if (args.length !== 1 || !name) dieProg('__start-follow is run by the launcher only');
     const paths = statePaths();
@@ -25,9 +24,5 @@ export async function startFollowVerb(args: string[]): Promise<number> {
       dieProg('failed to start container');
     }
     return 0;
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    process.stderr.write(e.message + '\n');
-    return e.exitCode;
-  }
+  });
 }

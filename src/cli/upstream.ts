@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import { confExists, isDeclarative, readConf } from '../state/conf';
 import { nameProblem } from '../state/names';
 import { statePaths } from '../state/paths';
-import { CliError, dieProg, die } from './cli-error';
-import { PROG, USAGE, parseUpstream } from './upstream-options';
+import { dieProg, die, runUpstreamVerb } from './cli-error';
+import { USAGE, parseUpstream } from './upstream-options';
 
 // Each verb's module (and the layers behind it) is loaded only when that verb runs: `run` and
 // `status` must start fast, and need neither the builder nor the network code.
@@ -78,17 +78,5 @@ async function dispatch(argv: string[]): Promise<number> {
 }
 
 export async function upstreamMain(argv: string[]): Promise<number> {
-  process.umask(0o022);
-  try {
-    return await dispatch(argv);
-  } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(e.message + '\n');
-      return e.exitCode;
-    }
-    const err = e as Error;
-    process.stderr.write(`${PROG}: ${err?.message ?? String(e)}\n`);
-    if (process.env.NIXOS_CONTAINER_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    return 1;
-  }
+  return runUpstreamVerb(() => dispatch(argv));
 }

@@ -9,8 +9,8 @@ import type { ContainerRef } from './types';
 import { confFlag, confValue } from './conf';
 import { removeLinks } from './network';
 import { hostNetworkCommands, nspawnCommand } from './nspawn-args';
-import { findLeader, isAlive, procId, signalPid, sleep, waitGone } from './proc';
-import { bootRecord, findNspawn, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
+import { isAlive, procId, signalPid, sleep, waitGone } from './proc';
+import { bootRecord, findBootLeader, findNspawn, monitorBoot, openBootLog, spawnWatcher } from './supervisor';
 import { inspect } from './status';
 import { bindsHostAlternatives, prepareRoot } from './rootfs';
 import { StartSpec, startPlanFile, writeStartPlan } from './start-plan';
@@ -182,14 +182,8 @@ async function completeRecord(paths: StatePaths, name: string): Promise<void> {
   const end = Date.now() + 3000;
   const nspawn = await findNspawn(watcher.pid, () => isAlive(watcher) && Date.now() < end);
   rec.nspawn = nspawn === undefined ? undefined : procId(nspawn);
-  while (rec.nspawn && isAlive(rec.nspawn) && Date.now() < end) {
-    const leader = findLeader(rec.nspawn.pid);
-    if (leader !== undefined) {
-      rec.leader = procId(leader);
-      break;
-    }
-    await sleep(10);
-  }
+  const leader = rec.nspawn && (await findBootLeader(rec.nspawn.pid, () => isAlive(rec.nspawn) && Date.now() < end));
+  if (leader) rec.leader = procId(leader);
   writeRecord(paths, rec);
 }
 

@@ -17,6 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { confPath, parseConf } from '../state/conf';
+import { sh } from '../system/activation-script';
 import type { StatePaths } from '../state/paths';
 import type { ContainerRef } from './types';
 import { confValue } from './conf';
@@ -26,19 +27,14 @@ import { runDirOf, SupervisorSpec } from './state';
 import { WATCHER, watcherEnv } from './supervisor';
 
 /** Bumped whenever the plan's variables change meaning; the launcher checks it. */
-export const START_PLAN_VERSION = '1';
+const START_PLAN_VERSION = '1';
 
 export function startPlanFile(paths: StatePaths, name: string): string {
   return path.join(runDirOf(paths, name), 'start-plan.sh');
 }
 
-/** A shell word that stands for `s` exactly. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The text as the launcher reads it back (`read -r` line by line): every line ends in \n. */
-export function planConfText(text: string): string {
+function planConfText(text: string): string {
   if (text === '') return '';
   return text.endsWith('\n') ? text : text + '\n';
 }
@@ -80,15 +76,15 @@ export function startPlanText(
   const fromProfile = confValue(c.conf, 'SYSTEM_PATH') === '';
   // The record the start writes (state.json), less what the launcher adds: the watcher's pid.
   const recordHead = JSON.stringify({ name, toplevel: spec.toplevel, hostIface: spec.hostIface }).slice(0, -1);
-  const inRoot = (f: string) => shQuote(path.join(root, f));
+  const inRoot = (f: string) => sh(path.join(root, f));
   const checks = [
     ...ROOT_DIRS.map((d) => `[ -d ${inRoot(d)} ]`),
     ...ROOT_LINKS.map(([l]) => `[ -L ${inRoot(l)} ]`),
     `{ [ -e ${inRoot('etc/os-release')} ] || [ -L ${inRoot('etc/os-release')} ]; }`,
     `{ read -r nc_id; } 2>/dev/null < ${inRoot('etc/machine-id')}`,
     `case $nc_id in ${'[0-9a-f]'.repeat(32)}) ;; *) return 1 ;; esac`,
-    `[ -d ${shQuote(containerProfileDir(paths, name))} ]`,
-    `[ -d ${shQuote(containerGcrootsDir(paths, name))} ]`,
+    `[ -d ${sh(containerProfileDir(paths, name))} ]`,
+    `[ -d ${sh(containerGcrootsDir(paths, name))} ]`,
     ...(p.alternatives ? [`[ -d ${inRoot('etc/alternatives')} ] && [ ! -L ${inRoot('etc/alternatives')} ]`] : []),
   ];
   const watcherCmd = [
@@ -99,24 +95,24 @@ export function startPlanText(
     '# The plan of the last start of this container, for the start fast path of',
     '# bin/nixos-container (see src/runtime/start-plan.ts). Generated; sourced by the launcher.',
     `nc_plan_version=${START_PLAN_VERSION}`,
-    `nc_plan_root=${shQuote(paths.root)}`,
-    `nc_plan_store_env=${shQuote(process.env.NIXOS_CONTAINER_STORE ? paths.storeDir : '')}`,
-    `nc_plan_conf=${shQuote(planConfText(confText))}`,
-    `nc_plan_toplevel=${shQuote(spec.toplevel)}`,
-    `nc_plan_profile=${shQuote(fromProfile ? path.join(containerProfileDir(paths, name), 'system') : '')}`,
+    `nc_plan_root=${sh(paths.root)}`,
+    `nc_plan_store_env=${sh(process.env.NIXOS_CONTAINER_STORE ? paths.storeDir : '')}`,
+    `nc_plan_conf=${sh(planConfText(confText))}`,
+    `nc_plan_toplevel=${sh(spec.toplevel)}`,
+    `nc_plan_profile=${sh(fromProfile ? path.join(containerProfileDir(paths, name), 'system') : '')}`,
     `nc_plan_alternatives=${p.alternatives ? 1 : 0}`,
-    `nc_plan_alternatives_dir=${shQuote(HOST_ALTERNATIVES)}`,
+    `nc_plan_alternatives_dir=${sh(HOST_ALTERNATIVES)}`,
     `nc_plan_resolv=${p.copyResolvConf ? inRoot('etc/resolv.conf') : "''"}`,
-    `nc_plan_links=${shQuote(spec.hostIface ? `ve-${name} vb-${name}` : '')}`,
-    `nc_plan_record=${shQuote(recordHead)}`,
-    `nc_plan_spec=${shQuote(JSON.stringify(spec, null, 2))}`,
-    `nc_plan_node=${shQuote(env.NC_NODE)}`,
-    `nc_plan_supervisor=${shQuote(env.NC_SUPERVISOR)}`,
+    `nc_plan_links=${sh(spec.hostIface ? `ve-${name} vb-${name}` : '')}`,
+    `nc_plan_record=${sh(recordHead)}`,
+    `nc_plan_spec=${sh(JSON.stringify(spec, null, 2))}`,
+    `nc_plan_node=${sh(env.NC_NODE)}`,
+    `nc_plan_supervisor=${sh(env.NC_SUPERVISOR)}`,
     '# prepareRoot has nothing to do (rootfs.ts: ROOT_DIRS, ROOT_LINKS and the files it makes)',
     'nc_plan_root_ok() {',
     ...checks.map((l) => `  ${l} || return 1`),
     '}',
-    `set -- ${watcherCmd.map(shQuote).join(' ')}`,
+    `set -- ${watcherCmd.map(sh).join(' ')}`,
     '',
   ].join('\n');
 }

@@ -110,6 +110,17 @@ export async function findNspawn(watcher: number, alive: () => boolean): Promise
   return undefined;
 }
 
+/** The container's init once nspawn has started it (given up when `alive` turns false). */
+export async function findBootLeader(nspawn: number, alive: () => boolean): Promise<number | undefined> {
+  // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
+  while (alive()) {
+    const l = findLeader(nspawn);
+    if (l !== undefined) return l;
+    await sleep(5);
+  }
+  return undefined;
+}
+
 /** The watcher's fixed environment (nothing of the caller's leaks into the container's nspawn). */
 export function watcherEnv(spec: SupervisorSpec, specPath: string): Record<string, string> {
   return {
@@ -153,15 +164,8 @@ export async function monitorBoot(spec: SupervisorSpec, rec: RuntimeRecord, logF
   rec.nspawn = procId(nspawnPid);
   writeRecord(paths, rec);
   const alive = () => isAlive(rec.nspawn);
-  // Leader: PID 1 of the container's pid namespace, a descendant of nspawn.
-  while (alive()) {
-    const l = findLeader(nspawnPid);
-    if (l !== undefined) {
-      rec.leader = procId(l);
-      break;
-    }
-    await sleep(5);
-  }
+  const leader = await findBootLeader(nspawnPid, alive);
+  rec.leader = leader === undefined ? undefined : procId(leader);
   if (!alive() || !rec.leader) return;
   fs.writeFileSync(path.join(dir, 'leader'), `${rec.leader.pid} ${rec.leader.start}\n`);
   writeRecord(paths, rec);
