@@ -51,14 +51,17 @@ function timeCmd(cmd: string, args: string[]): { ms: number; out: string; ok: bo
 }
 
 // The child starts Node as bin/nixos-container does: with its V8 flags (the evaluator's stack
-// size, the inlining budget) and without NODE_EXTRA_CA_CERTS (reading that bundle costs ~40 ms
-// of start-up here).
+// size, the inlining budget, the young generation's size), its GLIBC_TUNABLES when the caller
+// has none, and without NODE_EXTRA_CA_CERTS (reading that bundle costs ~40 ms of start-up here).
+const LAUNCHER = fs.readFileSync(path.join(REPO, 'bin', 'nixos-container'), 'utf8');
 const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env };
 delete CHILD_ENV.NODE_EXTRA_CA_CERTS;
+const tunables = /^\[ -n "\$\{GLIBC_TUNABLES\+set\}" \] \|\| export GLIBC_TUNABLES=(\S+)$/m.exec(LAUNCHER);
+if (!tunables) throw new Error('bin/nixos-container: no `export GLIBC_TUNABLES=...` line');
+CHILD_ENV.GLIBC_TUNABLES ??= tunables[1];
 const LAUNCHER_FLAGS = launcherFlags();
 function launcherFlags(): string[] {
-  const sh = fs.readFileSync(path.join(REPO, 'bin', 'nixos-container'), 'utf8');
-  const m = /^exec node (.*) "\$0" "\$@"$/m.exec(sh);
+  const m = /^exec node (.*) "\$0" "\$@"$/m.exec(LAUNCHER);
   if (!m) throw new Error('bin/nixos-container: no `exec node FLAGS "$0" "$@"` line');
   return m[1].split(' ');
 }

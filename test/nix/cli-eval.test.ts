@@ -101,3 +101,29 @@ test('--read-write-mode makes toFile write into the store; without it only the p
   assert.match(ro.stdout, new RegExp(`^"${path.join(dir, 'ro')}/[0-9a-df-np-sv-z]{32}-drv"\\n$`));
   assert.equal(fs.existsSync(path.join(dir, 'ro')), false);
 });
+
+test('the launcher starts Node with its V8 flags and malloc setting, which nothing Node starts inherits', () => {
+  // Node's own command line and initial environment, as the process sees them
+  const self = (launch: string[], env: NodeJS.ProcessEnv) => {
+    const out = (file: string) => {
+      const r = spawnSync(launch[0], [...launch.slice(1), 'eval', '--json', '-E', `builtins.readFile /proc/self/${file}`], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as string).split('\0');
+    };
+    const getEnv = spawnSync(launch[0], [...launch.slice(1), 'eval', '-E', 'builtins.getEnv "GLIBC_TUNABLES"'], { encoding: 'utf8', env });
+    return { argv: out('cmdline'), environ: out('environ'), childSees: getEnv.stdout };
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.GLIBC_TUNABLES;
+  // through the shell part (the shebang), and as `node bin/nixos-container` (which re-runs Node)
+  for (const launch of [[cli], [process.execPath, cli]]) {
+    const s = self(launch, env);
+    assert.ok(s.argv.includes('--max-semi-space-size=2') && s.argv.includes('--stack-size=6000'), s.argv.join(' '));
+    assert.ok(s.environ.includes('GLIBC_TUNABLES=glibc.malloc.arena_max=1'), launch.join(' '));
+    assert.equal(s.childSees, '""\n'); // removed from process.env: children (nspawn, containers) never get it
+    // a caller's own GLIBC_TUNABLES is left as it is, and passed on
+    const own = self(launch, { ...env, GLIBC_TUNABLES: 'glibc.malloc.check=0' });
+    assert.ok(own.environ.includes('GLIBC_TUNABLES=glibc.malloc.check=0'));
+    assert.equal(own.childSees, '"glibc.malloc.check=0"\n');
+  }
+});
