@@ -30,6 +30,16 @@ export function printError(e: unknown): void {
   if (t) process.stderr.write(t + '\n');
 }
 
+/** Awaits `f`; if it fails, prints its error and dies with upstream's `nixos-container: MESSAGE`. */
+export async function orDie<T>(message: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    printError(e);
+    return dieProg(message);
+  }
+}
+
 /**
  * Runs an upstream verb with umask 022 and upstream's way out: a CliError prints its message
  * and exits with its status, any other error prints `nixos-container: MESSAGE` (with the stack

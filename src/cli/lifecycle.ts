@@ -9,28 +9,18 @@ import { safeRemoveTree } from '../state/remove';
 import {
   containerStatus, leaderPid, removeNetworkLeftovers, startAll, startContainer, stopContainer, terminateContainer,
 } from '../runtime/index';
-import { die, dieProg, printError } from './cli-error';
+import { die, dieProg, orDie, printError } from './cli-error';
 import { containerRef } from './container-ref';
 import { PROG } from './upstream-options';
 
 export async function startVerb(paths: StatePaths, name: string, conf: ConfValues): Promise<number> {
   const ref = containerRef(paths, name, conf);
-  try {
-    await startContainer(ref);
-  } catch (e) {
-    printError(e);
-    dieProg('failed to start container');
-  }
+  await orDie('failed to start container', () => startContainer(ref));
   return 0;
 }
 
 export async function stopVerb(paths: StatePaths, name: string): Promise<number> {
-  try {
-    await stopContainer(name, paths);
-  } catch (e) {
-    printError(e);
-    dieProg('failed to stop container');
-  }
+  await orDie('failed to stop container', () => stopContainer(name, paths));
   return 0;
 }
 
@@ -47,12 +37,7 @@ export function requireLeader(paths: StatePaths, name: string): number {
 
 export async function terminateVerb(paths: StatePaths, name: string): Promise<number> {
   requireLeader(paths, name);
-  try {
-    await terminateContainer(name, paths);
-  } catch (e) {
-    printError(e);
-    dieProg('failed to terminate container');
-  }
+  await orDie('failed to terminate container', () => terminateContainer(name, paths));
   return 0;
 }
 

@@ -7,7 +7,7 @@
 import { readConf } from '../state/conf';
 import { statePaths } from '../state/paths';
 import { adoptedStart } from '../runtime/lifecycle';
-import { dieProg, printError, runUpstreamVerb } from './cli-error';
+import { dieProg, orDie, runUpstreamVerb } from './cli-error';
 import { containerRef } from './container-ref';
 
 /** Internal verb `__start-follow NAME` (only the launcher runs it), with `start`'s messages and exit statuses. */
@@ -17,12 +17,7 @@ export function startFollowVerb(args: string[]): Promise<number> {
     if (args.length !== 1 || !name) dieProg('__start-follow is run by the launcher only');
     const paths = statePaths();
     const ref = containerRef(paths, name, readConf(paths, name));
-    try {
-      await adoptedStart(ref);
-    } catch (e) {
-      printError(e);
-      dieProg('failed to start container');
-    }
+    await orDie('failed to start container', () => adoptedStart(ref));
     return 0;
   });
 }

@@ -9,7 +9,7 @@ import { unquote, type ConfValues } from '../state/conf';
 import type { StatePaths } from '../state/paths';
 import { containerStatus, switchContainer } from '../runtime/index';
 import { systemLayer } from './lazy-system';
-import { dieProg, printError } from './cli-error';
+import { dieProg, orDie, printError } from './cli-error';
 import { refuseNixOnlyOptions } from './nix-only';
 import { renderConfiguration, resolveConfigFile } from './nixos-config';
 import type { UpstreamOptions } from './upstream-options';
@@ -69,14 +69,9 @@ export async function updateVerb(
 
   if (containerStatus(name, paths) === 'up') {
     process.stderr.write('reloading container...\n');
-    try {
-      const report = await switchContainer({ name, paths, conf, toplevel }, oldToplevel);
-      if (report.rebooted) {
-        process.stderr.write(`the packages layered over /usr changed: container ‘${name}’ was restarted\n`);
-      }
-    } catch (e) {
-      printError(e);
-      dieProg('failed to reload container');
+    const report = await orDie('failed to reload container', () => switchContainer({ name, paths, conf, toplevel }, oldToplevel));
+    if (report.rebooted) {
+      process.stderr.write(`the packages layered over /usr changed: container ‘${name}’ was restarted\n`);
     }
   }
   return 0;
